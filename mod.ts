@@ -1,0 +1,14 @@
+/**
+ * relgan: Relation GANs in TypeScript on TensorFlow.js.
+ *
+ * A Relation GAN's discriminator is a relation network that scores pairs of
+ * samples (same distribution or not) and is trained with a triplet loss.
+ *
+ * @module
+ */
+
+export * from "./src/backend/mod.ts";
+export { Rng, type RngState } from "./src/random.ts";
+export type * from "./src/compiler/types.ts";
+export type * from "./src/losses/types.ts";
+export type * from "./src/data/types.ts";

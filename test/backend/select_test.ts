@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  BackendUnavailableError,
+  formatBackendLine,
+  parseBackendChoice,
+  useBackend,
+} from "../../src/backend/mod.ts";
+
+Deno.test("useBackend('cpu') activates the JavaScript backend", async () => {
+  const info = await useBackend("cpu");
+  assert.equal(info.name, "cpu");
+  assert.equal(tf.getBackend(), "cpu");
+  assert.equal(info.reason, "requested");
+});
+
+Deno.test("useBackend('wasm') reports SIMD and one thread", async () => {
+  const info = await useBackend("wasm");
+  assert.equal(tf.getBackend(), "wasm");
+  assert.match(info.detail, /^simd, 1 thread/);
+  await useBackend("cpu");
+});
+
+Deno.test("useBackend('auto') passes over tfjs-node and software GPUs, naming why", async () => {
+  const info = await useBackend("auto");
+  // This machine has no tfjs-node and, at most, Mesa's software adapter.
+  assert.equal(info.name, "wasm");
+  assert.match(info.reason, /tfjs-node not installed/);
+  assert.match(info.reason, /no GPU adapter/);
+  assert.match(formatBackendLine(info), /^backend wasm \(simd, 1 thread.*\): /);
+  await useBackend("cpu");
+});
+
+Deno.test("useBackend('tensorflow') fails with the cause and the fix, not a tfjs trace", async () => {
+  await assert.rejects(
+    () => useBackend("tensorflow"),
+    (error: unknown) => {
+      assert.ok(error instanceof BackendUnavailableError);
+      assert.equal(error.backend, "tensorflow");
+      assert.match(
+        error.message,
+        /^Cannot start backend tensorflow: tfjs-node not installed\. Fix: .*deno\.json imports/,
+      );
+      return true;
+    },
+  );
+});
+
+Deno.test("parseBackendChoice lists the accepted values on a typo", () => {
+  assert.equal(parseBackendChoice("webgpu"), "webgpu");
+  assert.throws(
+    () => parseBackendChoice("wasmm"),
+    new TypeError(
+      'Cannot use backend "wasmm": expected one of auto, tensorflow, webgpu, wasm, cpu',
+    ),
+  );
+});
