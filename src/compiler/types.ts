@@ -7,6 +7,9 @@
  */
 
 import type * as tf from "@tensorflow/tfjs-core";
+import type { DataSource } from "../data/types.ts";
+import type { GanLoss } from "../losses/types.ts";
+import type { Evaluator } from "../metrics/types.ts";
 
 /** Options every forward pass takes. */
 export interface ApplyOptions {
@@ -63,3 +66,61 @@ export interface CompiledPairNetwork extends CompiledParameters {
 
 /** Either kind of discriminator. */
 export type CompiledDiscriminator = CompiledNetwork | CompiledPairNetwork;
+
+/** Adam's settings for one network (paper table 2). */
+export interface AdamPlan {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+}
+
+/**
+ * Everything the engine needs to know about how to train, resolved from the
+ * declaration to plain numbers (no defaults left to apply).
+ */
+export interface TrainingPlan {
+  /** The run's name, unique within its suite. */
+  readonly name: string;
+  /** The run's seed; every random stream is forked from it. */
+  readonly seed: number;
+  /** Number of generator updates. */
+  readonly iterations: number;
+  readonly batchSize: number;
+  /** Discriminator updates per generator update. */
+  readonly dSteps: number;
+  /** Whether the discriminator's updates come before the generator's in a step. */
+  readonly order: "discriminator-first" | "generator-first";
+  readonly optim: {
+    readonly generator: AdamPlan;
+    readonly discriminator: AdamPlan;
+  };
+  /** Decay of the generator's exponential moving average; 0 keeps no EMA. */
+  readonly emaDecay: number;
+  /** Steps between metrics records; 0 never. */
+  readonly logEvery: number;
+  /** Steps between sample images; 0 never. */
+  readonly sampleEvery: number;
+  /** Number of samples drawn for each sample image. */
+  readonly sampleCount: number;
+  /** Steps between checkpoints; 0 only at the end. */
+  readonly checkpointEvery: number;
+  /** Steps between scheduled evaluations; 0 only at the end. */
+  readonly evalEvery: number;
+}
+
+/** A declaration lowered to networks, a loss, data and a plan. */
+export interface CompiledExperiment {
+  /** The resolved declaration as plain data (written to spec.yaml, kept in checkpoints). */
+  readonly declaration: unknown;
+  readonly plan: TrainingPlan;
+  /** Length of the latent vector z ~ N(0, I) the generator takes. */
+  readonly latentDim: number;
+  readonly generator: CompiledNetwork;
+  readonly discriminator: CompiledDiscriminator;
+  readonly loss: GanLoss;
+  readonly data: DataSource;
+  readonly evaluators: readonly Evaluator[];
+  /** Frees every network's variables. */
+  dispose(): void;
+}
