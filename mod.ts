@@ -12,3 +12,4 @@ export { Rng, type RngState } from "./src/random.ts";
 export type * from "./src/compiler/types.ts";
 export type * from "./src/losses/types.ts";
 export type * from "./src/data/types.ts";
+export * from "./src/metrics/mod.ts";
