@@ -11,6 +11,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import "./_gradients.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-webgpu";
