@@ -275,6 +275,22 @@ async function importOptional(specifier: string): Promise<string> {
   }
 }
 
+/**
+ * Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid or not set" on
+ * stderr when that variable is unset; point it at a private temporary
+ * directory before the first adapter request, leaving a set value alone.
+ */
+function quietMesa(): void {
+  if (Deno.build.os !== "linux" || Deno.env.get("XDG_RUNTIME_DIR")) return;
+  try {
+    const dir = Deno.makeTempDirSync({ prefix: "relgan-xdg-" });
+    Deno.chmodSync(dir, 0o700);
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // Without env or write permission the warning stays; nothing breaks.
+  }
+}
+
 const WEBGPU_FIX =
   "run Deno with --unstable-webgpu on a machine with a GPU or a Vulkan driver (Debian: apt-get install mesa-vulkan-drivers); or choose --backend wasm";
 
@@ -287,6 +303,7 @@ async function probeWebgpu(explicit: boolean): Promise<Probe> {
       fix: WEBGPU_FIX,
     };
   }
+  quietMesa();
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
