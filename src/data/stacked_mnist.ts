@@ -7,7 +7,7 @@
  */
 
 import { Rng } from "../random.ts";
-import { type ImageSource } from "./image_source.ts";
+import type { ImageSource } from "./image_source.ts";
 import { loadMnist, type MnistOptions } from "./mnist.ts";
 import type { DataSource } from "./types.ts";
 
