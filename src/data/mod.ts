@@ -38,3 +38,11 @@ export {
   type ResizeOptions,
 } from "./image_folder.ts";
 export { loadLsun, type LsunOptions } from "./lsun.ts";
+export {
+  type BatchPipeline,
+  batchPipeline,
+  type BatchPipelineOptions,
+  measureDataThroughput,
+  type ThroughputOptions,
+  type ThroughputResult,
+} from "./batch_pipeline.ts";
