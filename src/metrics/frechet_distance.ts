@@ -7,6 +7,8 @@
 import { denseOps, type LinearAlgebraChoice } from "./_dense.ts";
 import type { GaussianStatistics } from "./feature_statistics.ts";
 
+const EPS = 2 ** -52;
+
 /** Options for {@linkcode frechetDistance}. */
 export interface FrechetDistanceOptions {
   /**
@@ -39,7 +41,8 @@ export interface FrechetDistance {
  *
  * The trace of the square root uses that Σ₁Σ₂ is similar to the symmetric
  * PSD matrix Σ₁^½ Σ₂ Σ₁^½, so tr((Σ₁Σ₂)^½) = Σⱼ √max(λⱼ, 0) over its
- * eigenvalues λⱼ. With Σ₁ = V Λ Vᵀ, write W = Λ^½ Vᵀ (rows with λ ≤ 0
+ * eigenvalues λⱼ. Eigenvalues below n·2⁻⁵²·λ_max (n the order) are rounding
+ * noise around zero and count as zero in both decompositions. With Σ₁ = V Λ Vᵀ, write W = Λ^½ Vᵀ (rows with λ ≤ 0
  * dropped); W Σ₂ Wᵀ has the same nonzero eigenvalues. Both
  * eigendecompositions are symmetric (LAPACK `dsyevd`, or Householder
  * tridiagonalisation + implicit QL in TypeScript), so no complex square
@@ -99,8 +102,11 @@ export function frechetDistance(
   // Σ₁ = V Λ Vᵀ; W = Λ^½ Vᵀ over the positive eigenvalues, [k, d].
   const eigA = ops.symmetricEigen(a.covariance, d, true);
   const vt = eigA.vectors as Float64Array;
+  // Eigenvalues below d·2⁻⁵²·λ_max are rounding noise of zero ones; their
+  // square roots (≈ 1e-8·√λ_max) would add noise, so they count as zero.
+  const floorA = d * EPS * Math.max(0, eigA.values[d - 1]);
   let first = 0;
-  while (first < d && !(eigA.values[first] > 0)) first++;
+  while (first < d && !(eigA.values[first] > floorA)) first++;
   const k = d - first;
   const w = new Float64Array(k * d);
   for (let r = 0; r < k; r++) {
@@ -120,8 +126,11 @@ export function frechetDistance(
     }
   }
   const lambdas = ops.symmetricEigen(m, k, false).values;
+  const floorM = k * EPS * Math.max(0, lambdas[k - 1] ?? 0);
   let traceSqrt = 0;
-  for (let i = 0; i < k; i++) traceSqrt += Math.sqrt(Math.max(lambdas[i], 0));
+  for (let i = 0; i < k; i++) {
+    if (lambdas[i] > floorM) traceSqrt += Math.sqrt(lambdas[i]);
+  }
 
   const covarianceTerm = traceA + traceB - 2 * traceSqrt;
   return {
