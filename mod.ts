@@ -11,5 +11,6 @@ export * from "./src/backend/mod.ts";
 export { Rng, type RngState } from "./src/random.ts";
 export type * from "./src/compiler/types.ts";
 export type * from "./src/losses/types.ts";
+export * from "./src/losses/mod.ts";
 export type * from "./src/data/types.ts";
 export * from "./src/metrics/mod.ts";
