@@ -1,0 +1,67 @@
+/**
+ * Builders for dataset declarations. Adding a kind is local: its type in
+ * `types.ts`, its fields in the schema, its loader in the compiler's table.
+ *
+ * @module
+ */
+
+import { built } from "./_build.ts";
+import type {
+  Cifar10Decl,
+  EightGaussiansDecl,
+  ImageFolderDecl,
+  LsunDecl,
+  MnistDecl,
+  StackedMnistDecl,
+  SwissRollDecl,
+  TwentyFiveGaussiansDecl,
+} from "./types.ts";
+
+type Options<T> = Omit<T, "kind">;
+
+/** The dataset builders; see each declaration type for fields and defaults. */
+export interface DatasetBuilders {
+  /** 8 Gaussians on a circle, `[2]`. */
+  eightGaussians(options?: Options<EightGaussiansDecl>): EightGaussiansDecl;
+  /** 25 Gaussians on a 5 × 5 grid, `[2]`. */
+  twentyFiveGaussians(
+    options?: Options<TwentyFiveGaussiansDecl>,
+  ): TwentyFiveGaussiansDecl;
+  /** The Swiss roll, `[2]`. */
+  swissRoll(options?: Options<SwissRollDecl>): SwissRollDecl;
+  /** MNIST, `[28, 28, 1]`. */
+  mnist(options?: Options<MnistDecl>): MnistDecl;
+  /** Stacked MNIST, `[28, 28, 3]`. */
+  stackedMnist(options?: Options<StackedMnistDecl>): StackedMnistDecl;
+  /** CIFAR-10, `[32, 32, 3]`. */
+  cifar10(options?: Options<Cifar10Decl>): Cifar10Decl;
+  /** A folder of images, `[size, size, 3]`. */
+  imageFolder(options: Options<ImageFolderDecl>): ImageFolderDecl;
+  /** LSUN from LMDB, `[size, size, 3]`. */
+  lsun(options: Options<LsunDecl>): LsunDecl;
+}
+
+/**
+ * Builders for every dataset kind.
+ *
+ * @example Toy datasets
+ * ```ts
+ * import { datasets } from "./datasets.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(datasets.eightGaussians(), { kind: "eight_gaussians" });
+ * assert.throws(() => datasets.eightGaussians({ std: -1 }), RangeError);
+ * ```
+ */
+export const datasets: DatasetBuilders = {
+  eightGaussians: (o = {}) =>
+    built("dataset", { kind: "eight_gaussians", ...o }),
+  twentyFiveGaussians: (o = {}) =>
+    built("dataset", { kind: "twenty_five_gaussians", ...o }),
+  swissRoll: (o = {}) => built("dataset", { kind: "swiss_roll", ...o }),
+  mnist: (o = {}) => built("dataset", { kind: "mnist", ...o }),
+  stackedMnist: (o = {}) => built("dataset", { kind: "stacked_mnist", ...o }),
+  cifar10: (o = {}) => built("dataset", { kind: "cifar10", ...o }),
+  imageFolder: (o) => built("dataset", { kind: "image_folder", ...o }),
+  lsun: (o) => built("dataset", { kind: "lsun", ...o }),
+};

@@ -1,0 +1,59 @@
+/**
+ * Builders for evaluator declarations.
+ *
+ * @module
+ */
+
+import { built } from "./_build.ts";
+import type {
+  FidEvalDecl,
+  IsEvalDecl,
+  KidEvalDecl,
+  StackedMnistModesEvalDecl,
+  SwissRollDistanceEvalDecl,
+  ToyModesEvalDecl,
+} from "./types.ts";
+
+type Options<T> = Omit<T, "kind">;
+
+/** The evaluator builders; see each declaration type for fields and defaults. */
+export interface EvaluatorBuilders {
+  /** Modes covered, high-quality fraction and mode KL on Gaussian mixtures. */
+  toyModes(options?: Options<ToyModesEvalDecl>): ToyModesEvalDecl;
+  /** A distance between samples and the Swiss roll. */
+  swissRollDistance(
+    options?: Options<SwissRollDistanceEvalDecl>,
+  ): SwissRollDistanceEvalDecl;
+  /** FID. */
+  fid(options?: Options<FidEvalDecl>): FidEvalDecl;
+  /** KID. */
+  kid(options?: Options<KidEvalDecl>): KidEvalDecl;
+  /** Inception score. */
+  inceptionScore(options?: Options<IsEvalDecl>): IsEvalDecl;
+  /** Stacked-MNIST modes. */
+  stackedMnistModes(
+    options?: Options<StackedMnistModesEvalDecl>,
+  ): StackedMnistModesEvalDecl;
+}
+
+/**
+ * Builders for every evaluator kind.
+ *
+ * @example
+ * ```ts
+ * import { evaluators } from "./evaluators.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(evaluators.fid({ samples: 5000 }), { kind: "fid", samples: 5000 });
+ * ```
+ */
+export const evaluators: EvaluatorBuilders = {
+  toyModes: (o = {}) => built("evaluator", { kind: "toy_modes", ...o }),
+  swissRollDistance: (o = {}) =>
+    built("evaluator", { kind: "swiss_roll_distance", ...o }),
+  fid: (o = {}) => built("evaluator", { kind: "fid", ...o }),
+  kid: (o = {}) => built("evaluator", { kind: "kid", ...o }),
+  inceptionScore: (o = {}) => built("evaluator", { kind: "is", ...o }),
+  stackedMnistModes: (o = {}) =>
+    built("evaluator", { kind: "stacked_mnist_modes", ...o }),
+};

@@ -1,0 +1,110 @@
+/**
+ * Builders for whole experiments and their training settings.
+ *
+ * @module
+ */
+
+import { built, deepFreeze } from "./_build.ts";
+import { assertValid } from "./validate.ts";
+import type {
+  AdamDecl,
+  ExperimentDecl,
+  PairExperimentDecl,
+  ScheduleDecl,
+  SingleExperimentDecl,
+  SuiteDecl,
+  TrainingDecl,
+} from "./types.ts";
+
+type Options<T> = Omit<T, "kind">;
+
+/** What {@linkcode experiment} takes: a pair loss needs a relation discriminator. */
+export type ExperimentOptions =
+  | Options<SingleExperimentDecl>
+  | Options<PairExperimentDecl>;
+
+/**
+ * Declares one run. Validates it completely (kinds, keys, ranges, the loss
+ * and discriminator combination, every shape).
+ *
+ * @example A Relation GAN on 8 Gaussians
+ * ```ts
+ * import { datasets, experiment, losses, networks } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = experiment({
+ *   name: "relgan-8g",
+ *   data: datasets.eightGaussians(),
+ *   latentDim: 2,
+ *   generator: networks.mlp({ hidden: [64, 64], output: 2 }),
+ *   discriminator: networks.mlpDiscriminator({
+ *     hidden: [64, 64],
+ *     relation: { merge: "concat", split: 1 },
+ *   }),
+ *   loss: losses.relation(),
+ * });
+ * assert.equal(run.kind, "experiment");
+ * assert.ok(Object.isFrozen(run));
+ * ```
+ *
+ * @param options The run's parts.
+ * @returns The frozen declaration.
+ * @throws {TypeError | RangeError} Listing every problem.
+ */
+export function experiment<T extends ExperimentOptions>(
+  options: T,
+): T & { readonly kind: "experiment" } {
+  const decl = { kind: "experiment" as const, ...options };
+  assertValid(decl);
+  return deepFreeze(decl);
+}
+
+/**
+ * Declares several named runs in one file.
+ *
+ * @param name The suite's name.
+ * @param runs The runs; names must be unique.
+ * @returns The frozen suite.
+ * @throws {TypeError | RangeError} Listing every problem, e.g. a repeated name.
+ */
+export function suite(
+  name: string,
+  runs: readonly ExperimentDecl[],
+): SuiteDecl {
+  const decl: SuiteDecl = { kind: "suite", name, runs: [...runs] };
+  assertValid(decl);
+  return deepFreeze(decl);
+}
+
+/**
+ * Adam's settings for one network (paper table 2).
+ *
+ * @param options Learning rate, betas, epsilon.
+ * @returns The frozen declaration.
+ * @throws {RangeError} When a value is out of range (e.g. β₁ ≥ 1).
+ */
+export function adam(options: Options<AdamDecl> = {}): AdamDecl {
+  return built("adam", { kind: "adam", ...options });
+}
+
+/**
+ * How to train.
+ *
+ * @param options Iterations, batch size, D steps, order, optimisers, EMA.
+ * @returns The frozen declaration.
+ * @throws {RangeError} When a value is out of range.
+ */
+export function training(options: Options<TrainingDecl> = {}): TrainingDecl {
+  return built("training", { kind: "training", ...options });
+}
+
+/**
+ * When to log, sample, checkpoint and evaluate.
+ *
+ * @param options Intervals in generator steps.
+ * @returns The frozen declaration.
+ * @throws {RangeError} When a value is out of range.
+ */
+export function schedule(options: Options<ScheduleDecl> = {}): ScheduleDecl {
+  return built("schedule", { kind: "schedule", ...options });
+}

