@@ -1,0 +1,13 @@
+/**
+ * Native libraries relgan calls through Deno's FFI.
+ *
+ * @module
+ */
+
+export {
+  coreTypeForCpu,
+  loadOpenBlas,
+  type LoadOpenBlasOptions,
+  type OpenBlas,
+  type OpenBlasProbe,
+} from "./openblas.ts";

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { useBackend } from "../../src/backend/mod.ts";
+import { kernelModeFor, setKernelMode } from "../../src/backend/kernels/mod.ts";
+import { setColumnBudget } from "../../src/backend/kernels/_layout.ts";
+import { assertNoLeak } from "../_helpers.ts";
+import {
+  GRADIENT_CASES,
+  type GradientResult,
+  gradients,
+  relativeError,
+} from "./_gradient_cases.ts";
+
+const TOLERANCE = 1e-4;
+const SEED = 20261203;
+
+async function reference(): Promise<GradientResult[]> {
+  await useBackend("cpu");
+  return GRADIENT_CASES.map((c) => gradients(c, SEED));
+}
+
+for (const budget of [1 << 23, 600]) {
+  Deno.test(`pure wasm kernels: gradients match cpu within ${TOLERANCE} (column budget ${budget} floats)`, async () => {
+    const expected = await reference();
+    await useBackend("wasm");
+    const status = setKernelMode("wasm");
+    assert.equal(status.active, "wasm");
+    const previous = setColumnBudget(budget);
+    try {
+      for (const [i, c] of GRADIENT_CASES.entries()) {
+        const got = await assertNoLeak(c.name, () => gradients(c, SEED));
+        const errValue = relativeError(got.value, expected[i].value);
+        assert.ok(
+          errValue <= TOLERANCE,
+          `${c.name}: forward error ${errValue}`,
+        );
+        assert.equal(got.grads.length, c.shapes.length);
+        for (const [j, g] of got.grads.entries()) {
+          const err = relativeError(g, expected[i].grads[j]);
+          assert.ok(
+            err <= TOLERANCE,
+            `${c.name}: gradient of input ${j} has relative error ${err} > ${TOLERANCE}`,
+          );
+        }
+      }
+    } finally {
+      setColumnBudget(previous);
+      await useBackend("cpu");
+    }
+  });
+}
+
+Deno.test("pure wasm: nearest-neighbour upsampling gradient sums each 2 × 2 block, per image", async () => {
+  await useBackend("wasm");
+  setKernelMode("wasm");
+  const [n, h, w, c] = [2, 2, 3, 2];
+  const dyValues = Array.from({ length: n * 2 * h * 2 * w * c }, (_, i) => i);
+  const got = tf.tidy(() => {
+    const dy = tf.tensor(dyValues, [n, 2 * h, 2 * w, c]);
+    const f = (x: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [2 * h, 2 * w]),
+          dy,
+        ),
+      );
+    return tf.grad(f)(tf.zeros([n, h, w, c])).dataSync();
+  });
+  const expected: number[] = [];
+  const at = (b: number, y: number, x: number, ch: number) =>
+    dyValues[((b * 2 * h + y) * 2 * w + x) * c + ch];
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let ch = 0; ch < c; ch++) {
+          expected.push(
+            at(b, 2 * y, 2 * x, ch) + at(b, 2 * y, 2 * x + 1, ch) +
+              at(b, 2 * y + 1, 2 * x, ch) + at(b, 2 * y + 1, 2 * x + 1, ch),
+          );
+        }
+      }
+    }
+  }
+  assert.deepEqual(Array.from(got), expected);
+  await useBackend("cpu");
+});
+
+Deno.test("pure wasm: Conv2DBackpropFilter equals the plain-number sum over positions", async () => {
+  await useBackend("wasm");
+  setKernelMode("wasm");
+  // x [1, 3, 3, 1] = 1..9, dy [1, 2, 2, 1] = 1..4, 2 × 2 filter, stride 1.
+  const got = tf.tidy(() => {
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+      strides: 1,
+      pad: "valid",
+      dataFormat: "NHWC",
+      filterShape: [2, 2, 1, 1],
+    }) as tf.Tensor;
+  });
+  // dW[a, b] = Σ_{i,j} x[i + a, j + b] · dy[i, j]
+  const x = (i: number, j: number) => 3 * i + j + 1;
+  const dy = (i: number, j: number) => 2 * i + j + 1;
+  const expected = [[0, 0], [0, 1], [1, 0], [1, 1]].map(([a, b]) =>
+    dy(0, 0) * x(a, b) + dy(0, 1) * x(a, b + 1) + dy(1, 0) * x(a + 1, b) +
+    dy(1, 1) * x(a + 1, b + 1)
+  );
+  assert.deepEqual(Array.from(got.dataSync()), expected);
+  got.dispose();
+  await useBackend("cpu");
+});
+
+Deno.test("setKernelMode rejects an unknown mode with the accepted values", () => {
+  assert.throws(
+    () => setKernelMode("gpu" as "wasm"),
+    (e: unknown) =>
+      e instanceof RangeError && /expected "wasm" or "native"/.test(e.message),
+  );
+});
+
+Deno.test("kernelModeFor: explicit wasm and RELGAN_NATIVE=0 stay pure, auto goes native", () => {
+  assert.equal(kernelModeFor({ choice: "wasm" }), "wasm");
+  assert.equal(kernelModeFor(undefined, "0"), "wasm");
+  assert.equal(kernelModeFor({ choice: "auto" }), "native");
+  assert.equal(kernelModeFor(undefined), "native");
+});
