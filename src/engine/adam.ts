@@ -52,7 +52,11 @@ export function initAdam(
   const moment = (kind: string) =>
     variables.map((w, i) =>
       tf.tidy(() =>
-        tf.variable(tf.zerosLike(w), false, `${label}/adam_${kind}/${i}`)
+        tf.variable(
+          tf.zerosLike(w),
+          false,
+          `${label}/adam_${kind}/${i}/${w.id}`,
+        )
       )
     );
   return { step: 0, m: moment("m"), v: moment("v") };

@@ -28,7 +28,7 @@ const VERSION = 1;
 
 /** One stored tensor. */
 export interface CheckpointTensor {
-  /** The variable's name where it has one (weights), for checking on restore. */
+  /** The variable's name where it has one (weights), for error messages. */
   readonly name: string;
   readonly shape: readonly number[];
   readonly values: Float32Array;
@@ -142,7 +142,7 @@ export function restoreTrainState(
     }
     const same = stored.shape.length === like.shape.length &&
       stored.shape.every((d, i) => d === like.shape[i]);
-    if (!same || (name !== "" && stored.name !== name)) {
+    if (!same) {
       throw new TypeError(
         `Cannot resume from the checkpoint at step ${checkpoint.step}: tensor ${key} is ${stored.name} [${
           stored.shape.join(", ")
@@ -171,7 +171,7 @@ export function restoreTrainState(
         tf.variable(
           tf.tensor(stored.values, w.shape),
           false,
-          `${prefix.replaceAll("/", "_")}/${i}`,
+          `${prefix}/${i}/${w.id}`,
         )
       );
     });

@@ -102,7 +102,7 @@ export function initTrainState(compiled: CompiledExperiment): TrainState {
   const rng = forkStreams(plan.seed);
   const ema = plan.emaDecay > 0
     ? generator.variables.map((w, i) =>
-      tf.tidy(() => tf.variable(tf.clone(w), false, `ema/${i}`))
+      tf.tidy(() => tf.variable(tf.clone(w), false, `ema/${i}/${w.id}`))
     )
     : null;
   const fakePrev = loss.input === "pair"

@@ -24,12 +24,16 @@ export interface TinyOptions {
   readonly plan?: Partial<TrainingPlan>;
   readonly hidden?: number;
   readonly evaluators?: readonly Evaluator[];
+  /** Train on 4 × 4 grey images in [-1, 1] instead of 2-D points. */
+  readonly images?: boolean;
 }
 
 interface Dense {
   w: tf.Variable;
   b: tf.Variable;
 }
+
+let builds = 0;
 
 function dense(rng: Rng, path: string, i: number, n: number, m: number): Dense {
   const scale = Math.sqrt(2 / n);
@@ -48,6 +52,10 @@ function mlp(layers: Dense[], x: tf.Tensor): tf.Tensor2D {
     if (i < layers.length - 1) h = tf.relu(h);
   });
   return h;
+}
+
+function flat(x: tf.Tensor, size: number): tf.Tensor2D {
+  return tf.reshape(x, [-1, size]);
 }
 
 function variablesOf(layers: Dense[]): tf.Variable[] {
@@ -73,6 +81,27 @@ export const gaussianData: DataSource = {
   },
 };
 
+/** 4 × 4 grey images: a bright diagonal on a dark ground, with noise, in [-1, 1]. */
+export const imageData: DataSource = {
+  name: "4x4 diagonals",
+  shape: [4, 4, 1],
+  size: Infinity,
+  sample(rng: Rng, n: number): Float32Array {
+    const out = rng.normal(16 * n, 0, 0.1);
+    for (let i = 0; i < 16 * n; i++) {
+      const pixel = i % 16;
+      const base = Math.floor(pixel / 4) === pixel % 4 ? 0.8 : -0.8;
+      out[i] = Math.max(-1, Math.min(1, base + out[i]));
+    }
+    return out;
+  },
+};
+
+/** `[n]` → `[n, 1, …, 1]` of the given rank, to scale each example. */
+function column(t: tf.Tensor, rank: number): tf.Tensor {
+  return tf.reshape(t, [-1, ...new Array(rank - 1).fill(1)]);
+}
+
 /** Least squares: D → 1 on real, 0 on fake; G → 1 on fake. */
 const singleLoss: GanLoss = {
   input: "single",
@@ -82,8 +111,8 @@ const singleLoss: GanLoss = {
     const fake = tf.mean(tf.square(critic(batch.fake))) as tf.Scalar;
     // Uses the uniform draws so that their stream matters to the result.
     const mixed = tf.add(
-      tf.mul(batch.real, tf.reshape(batch.uniform, [-1, 1])),
-      tf.mul(batch.fake, tf.reshape(tf.sub(1, batch.uniform), [-1, 1])),
+      tf.mul(batch.real, column(batch.uniform, batch.real.rank)),
+      tf.mul(batch.fake, column(tf.sub(1, batch.uniform), batch.real.rank)),
     );
     const penalty = tf.mul(
       0.01,
@@ -157,31 +186,39 @@ export function tinyExperiment(options: TinyOptions = {}): CompiledExperiment {
   const hidden = options.hidden ?? 8;
   const latentDim = 2;
   const rng = new Rng(plan.seed).fork("weights");
+  const build = builds++; // variable names are unique in a process
+  const data = options.images ? imageData : gaussianData;
+  const size = data.shape.reduce((a, b) => a * b, 1);
   const gLayers = [
-    dense(rng, "generator", 0, latentDim, hidden),
-    dense(rng, "generator", 1, hidden, 2),
+    dense(rng, `generator#${build}`, 0, latentDim, hidden),
+    dense(rng, `generator#${build}`, 1, hidden, size),
   ];
   const gVars = variablesOf(gLayers);
   const generator: CompiledNetwork = {
     path: "generator",
     input: "single",
     inputShape: [latentDim],
-    outputShape: [2],
+    outputShape: data.shape,
     variables: gVars,
     state: [],
     paramCount: countOf(gVars),
-    apply: (z) => mlp(gLayers, z),
+    apply: (z) =>
+      options.images
+        ? tf.tidy(() =>
+          tf.reshape(tf.tanh(mlp(gLayers, z)), [-1, ...data.shape])
+        )
+        : mlp(gLayers, z),
     dispose: () => gVars.forEach((v) => v.dispose()),
   };
   const pair = (options.loss ?? "pair") === "pair";
   const dLayers = [
-    dense(rng, "discriminator", 0, pair ? 4 : 2, hidden),
-    dense(rng, "discriminator", 1, hidden, 1),
+    dense(rng, `discriminator#${build}`, 0, pair ? 2 * size : size, hidden),
+    dense(rng, `discriminator#${build}`, 1, hidden, 1),
   ];
   const dVars = variablesOf(dLayers);
   const base = {
     path: "discriminator",
-    inputShape: [2],
+    inputShape: data.shape,
     variables: dVars,
     state: [],
     paramCount: countOf(dVars),
@@ -193,14 +230,18 @@ export function tinyExperiment(options: TinyOptions = {}): CompiledExperiment {
       input: "pair",
       apply: (a, b) =>
         tf.tidy(() =>
-          tf.reshape(mlp(dLayers, tf.concat([a, b], 1)), [-1]) as tf.Tensor1D
+          tf.reshape(
+            mlp(dLayers, tf.concat([flat(a, size), flat(b, size)], 1)),
+            [-1],
+          ) as tf.Tensor1D
         ),
     }
     : {
       ...base,
       input: "single",
       outputShape: [],
-      apply: (x) => tf.reshape(mlp(dLayers, x), [-1]),
+      apply: (x) =>
+        tf.tidy(() => tf.reshape(mlp(dLayers, flat(x, size)), [-1])),
     };
   return {
     declaration: {
@@ -209,13 +250,14 @@ export function tinyExperiment(options: TinyOptions = {}): CompiledExperiment {
       seed: plan.seed,
       loss: pair ? "test_relation" : "test_lsgan",
       hidden,
+      images: options.images ?? false,
     },
     plan,
     latentDim,
     generator,
     discriminator,
     loss: pair ? pairLoss : singleLoss,
-    data: gaussianData,
+    data,
     evaluators: options.evaluators ?? [],
     dispose() {
       generator.dispose();
