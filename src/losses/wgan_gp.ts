@@ -21,6 +21,7 @@ import {
   scoreSingle,
   showShape,
 } from "./_private.ts";
+import { ensureSecondOrderGradients } from "./_second_order.ts";
 
 /** The penalty weight λ of Gulrajani et al. (2017, section 4). */
 export const DEFAULT_GP_LAMBDA = 10;
@@ -112,6 +113,12 @@ export function wassersteinGeneratorLoss<R extends Reduction = "mean">(
  * √(Σ g² + 1e-12), which is finite to differentiate at g = 0 and differs
  * from ‖g‖₂ by at most 1e-6.
  *
+ * tfjs-core 4.22 differentiates the gradients of `tanh`, `sigmoid`, `exp`
+ * and `elu` wrongly a second time; the first call of this function
+ * re-registers those four gradients in a form whose own gradient is right
+ * (same first-order values), so critics built from these ops get the right
+ * penalty gradient.
+ *
  * The per-example gradient is the gradient of Σᵢ D(x̂ᵢ) with respect to x̂,
  * which is right only when the critic scores each example independently of
  * the others (no batch statistics, e.g. no batch norm, as the paper also
@@ -165,6 +172,7 @@ export function wassersteinGradientPenalty<R extends Reduction = "mean">(
       }. Fix: draw batch-size uniform numbers for each step`,
     );
   }
+  ensureSecondOrderGradients();
   return tf.tidy(() => {
     const eps = tf.reshape(
       batch.uniform,
