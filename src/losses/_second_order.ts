@@ -10,8 +10,9 @@
  * 4.745 for exp). WGAN-GP's penalty differentiates the
  * critic's input gradient, so {@linkcode ensureSecondOrderGradients}
  * re-registers these four gradients written on the saved *input* instead,
- * which the tape orders correctly. First-order gradients are the same
- * functions as before.
+ * which the tape orders correctly, and registers the zero gradient of the
+ * comparison ops that leakyRelu's gradient uses. First-order gradients are
+ * the same functions as before.
  *
  * @module
  */
@@ -72,17 +73,39 @@ const eluGrad: tf.GradConfig = {
   },
 };
 
+/**
+ * Comparisons are piecewise constant, so their gradient is zero; tfjs
+ * registers none for `Greater`, `Less`, `LessEqual`, `Equal` and
+ * `NotEqual`, and the gradients of leakyRelu, prelu and selu compare their
+ * input with `greater`, so differentiating those gradients again throws
+ * "gradient function not found for Greater" without these.
+ */
+function zeroGradient(kernelName: string): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: ["a", "b"],
+    gradFunc: (_dy, saved) => {
+      const [a, b] = saved;
+      return { a: () => tf.zerosLike(a), b: () => tf.zerosLike(b) };
+    },
+  };
+}
+
 const CONFIGS: readonly tf.GradConfig[] = [
   tanhGrad,
   sigmoidGrad,
   expGrad,
   eluGrad,
+  ...[tf.Greater, tf.Less, tf.LessEqual, tf.Equal, tf.NotEqual].map(
+    zeroGradient,
+  ),
 ];
 
 /**
  * Makes the registered gradients of `Tanh`, `Sigmoid`, `Exp` and `Elu`
- * the input-based ones above, unless they already are. Cheap to call on
- * every use: it compares four registry entries.
+ * the input-based ones above, and gives the comparisons their zero
+ * gradient, unless the registry already holds these. Cheap to call on every
+ * use: it compares nine registry entries.
  */
 export function ensureSecondOrderGradients(): void {
   for (const config of CONFIGS) {

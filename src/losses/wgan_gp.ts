@@ -114,10 +114,13 @@ export function wassersteinGeneratorLoss<R extends Reduction = "mean">(
  * from ‖g‖₂ by at most 1e-6.
  *
  * tfjs-core 4.22 differentiates the gradients of `tanh`, `sigmoid`, `exp`
- * and `elu` wrongly a second time; the first call of this function
- * re-registers those four gradients in a form whose own gradient is right
- * (same first-order values), so critics built from these ops get the right
- * penalty gradient.
+ * and `elu` wrongly a second time, and cannot differentiate leakyRelu's
+ * gradient at all; this function first re-registers those gradients in a
+ * form whose own gradient is right (same first-order values), so critics
+ * built from dense and convolution layers with these activations get the
+ * right penalty gradient. Ops whose tfjs gradient still uses its saved
+ * output (softmax, logSoftmax, pow, max/min reductions, max pooling, LRN)
+ * are not corrected: keep them out of a WGAN-GP critic.
  *
  * The per-example gradient is the gradient of Σᵢ D(x̂ᵢ) with respect to x̂,
  * which is right only when the critic scores each example independently of
