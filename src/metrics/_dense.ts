@@ -12,19 +12,12 @@ import {
   symmetricEigenTs,
 } from "./_linalg.ts";
 import { type OpenBlas, openBlas } from "./_openblas.ts";
+import {
+  LINEAR_ALGEBRA_CHOICES,
+  type LinearAlgebraChoice,
+} from "./linear_algebra_choice.ts";
 
-/**
- * Where float64 linear algebra runs: `"auto"` (OpenBLAS when it can be
- * opened, else TypeScript), `"openblas"` (required) or `"typescript"`.
- */
-export type LinearAlgebraChoice = "auto" | "openblas" | "typescript";
-
-/** The accepted {@linkcode LinearAlgebraChoice} values. */
-export const LINEAR_ALGEBRA_CHOICES: readonly LinearAlgebraChoice[] = [
-  "auto",
-  "openblas",
-  "typescript",
-];
+export type { LinearAlgebraChoice };
 
 /** The kernels plus the name of the implementation that runs them. */
 export interface DenseOps extends OpenBlas {
