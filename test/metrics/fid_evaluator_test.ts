@@ -83,9 +83,8 @@ Deno.test("fidEvaluator rejects non-image data and bad options with the reason",
     () => fidEvaluator({ network: poolingNetwork(), samples: 0 }),
     RangeError,
   );
-  // deno-lint-ignore no-explicit-any
   assert.throws(
-    () => fidEvaluator({} as any),
+    () => fidEvaluator({} as Parameters<typeof fidEvaluator>[0]),
     (e: Error) =>
       e instanceof TypeError && /network is missing/.test(e.message),
   );
