@@ -57,3 +57,4 @@ export {
   type ValidationResult,
 } from "./issue.ts";
 export { datasetShape, type Shape, ShapeMismatch } from "./shapes.ts";
+export { fromYaml, toYaml, validateYaml } from "./yaml.ts";
