@@ -132,8 +132,8 @@ export function selectRun(
 /**
  * Applies `path=value` overrides to an experiment. The path is dotted
  * (`training.iterations`, `generator.blocks.0.units`); the value is read as
- * YAML (`10`, `true`, `0.5`, `[1, 2]`, `text`). Missing `training` and
- * `schedule` sections are created.
+ * YAML (`10`, `true`, `0.5`, `[1, 2]`, `text`). Missing `training`,
+ * `schedule` and optimiser sections are created.
  *
  * @throws {TypeError} When an override is not `path=value`, its path does
  * not exist, or the result is not a valid declaration.
@@ -158,8 +158,8 @@ export function applyOverrides(
     let node: Record<string, unknown> = copy;
     for (let i = 0; i < path.length - 1; i++) {
       const key = path[i];
-      if (node[key] === undefined && i === 0 && SECTIONS.has(key)) {
-        node[key] = { kind: key };
+      if (node[key] === undefined && key in SECTIONS) {
+        node[key] = { kind: SECTIONS[key] };
       }
       const next = node[key];
       if (next === null || typeof next !== "object") {
@@ -176,7 +176,13 @@ export function applyOverrides(
   return assertValid(copy) as ExperimentDecl;
 }
 
-const SECTIONS = new Set(["training", "schedule"]);
+/** Sections a declaration may leave out (defaults), with their kinds. */
+const SECTIONS: Readonly<Record<string, string>> = {
+  training: "training",
+  schedule: "schedule",
+  generatorOptimizer: "adam",
+  discriminatorOptimizer: "adam",
+};
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split(
