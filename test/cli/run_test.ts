@@ -61,7 +61,7 @@ Deno.test("run.ts trains one experiment: backend line first, fixed-format step l
     assert.equal(steps.length, 2);
     assert.match(
       steps[0],
-      /^step 2\/4 \| +\d+\.\d steps\/s \| eta \d+:\d\d \| d\/total +-?\d+\.\d{4}  g\/total +-?\d+\.\d{4}  /,
+      /^step 2\/4 \| +\d+\.\d steps\/s \| eta \d+:\d\d \| d\/total +-?\d+\.\d{4} {2}g\/total +-?\d+\.\d{4} {2}/,
     );
     assert.match(lines.at(-1)!, /^run single: completed after 4 steps in /);
 
