@@ -416,6 +416,11 @@ async function runOne(
       JSON.stringify(reported)
     }`;
   }
+  const last = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+    .pop();
+  if (last !== undefined && summary === null) {
+    error += `; its stderr ends: ${last}`;
+  }
   return {
     status: "failed",
     name,

@@ -82,7 +82,7 @@ Deno.test("runSuite runs a tiny suite in parallel workers and reports each outco
       assert.equal(boom.exitCode, 3);
       assert.equal(
         boom.error,
-        `run "boom" exited with code 3 and wrote no readable ${dir}/out/boom/summary.json`,
+        `run "boom" exited with code 3 and wrote no readable ${dir}/out/boom/summary.json; its stderr ends: trace line 30`,
       );
       assert.equal(
         boom.stderrTail,
