@@ -34,9 +34,10 @@ export const INCEPTION_V3_METADATA_KEY = "relgan_source";
 /** Options for {@linkcode loadInceptionV3}. */
 export interface InceptionV3Options {
   /**
-   * Output node with the 2048 pool_3 features.
+   * Output node with the 2048 pool_3 features (the reference graph's name,
+   * kept by the README's conversion).
    *
-   * @default {the model's first output}
+   * @default {"pool_3"}
    */
   featuresOutput?: string;
   /**
@@ -116,7 +117,7 @@ export async function loadInceptionV3(
   }
   const network = await loadGraphFeatureNetwork(dir, {
     name: "inception-v3 (FID, pool_3)",
-    featuresOutput: options.featuresOutput,
+    featuresOutput: options.featuresOutput ?? "pool_3",
     classifierOutput: options.classifierOutput,
     inputSize: [299, 299, 3],
     inputRange: options.inputRange ?? [-1, 1],
