@@ -16,3 +16,5 @@ export type * from "./src/data/types.ts";
 export * from "./src/metrics/mod.ts";
 export * from "./src/dsl/mod.ts";
 export * from "./src/compiler/mod.ts";
+export * from "./src/engine/mod.ts";
+export * from "./src/report/mod.ts";
