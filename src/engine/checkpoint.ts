@@ -224,6 +224,23 @@ export function restoreTrainState(
  *
  * @param checkpoint The checkpoint.
  * @returns The file's bytes.
+ *
+ * @example Bytes that decode to the same values
+ * ```ts
+ * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeCheckpoint({
+ *   step: 4,
+ *   declaration: { kind: "experiment", name: "doc" },
+ *   rng: { init: [1, 2, 3, 4], latent: [1, 2, 3, 5], data: [1, 2, 3, 6], loss: [1, 2, 3, 7], eval: [1, 2, 3, 8] },
+ *   adamSteps: { generator: 4, discriminator: 4 },
+ *   tensors: { "generator/variables/0": { name: "w", shape: [2], values: new Float32Array([0.5, -1]) } },
+ * });
+ * const back = decodeCheckpoint(bytes);
+ * assert.equal(back.step, 4);
+ * assert.deepEqual(Array.from(back.tensors["generator/variables/0"].values), [0.5, -1]);
+ * ```
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const table: Array<

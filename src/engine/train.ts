@@ -101,10 +101,32 @@ export interface TrainOptions {
  * @throws {TypeError} When `resume` is set without `outDir`, or the
  * checkpoint does not belong to this experiment.
  *
- * @example Training a tiny experiment in memory
- * ```ts ignore
- * const summary = await train(await compile(declaration));
+ * @example Training a tiny relation GAN in memory
+ * ```ts
+ * import { train } from "./train.ts";
+ * import { useBackend } from "../backend/mod.ts";
+ * import { compile } from "../compiler/mod.ts";
+ * import { datasets, experiment, losses, networks, training } from "../dsl/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await useBackend("cpu");
+ * const compiled = await compile(experiment({
+ *   name: "doc",
+ *   data: datasets.eightGaussians(),
+ *   latentDim: 2,
+ *   generator: networks.mlp({ hidden: [8], output: 2 }),
+ *   discriminator: networks.mlpDiscriminator({ hidden: [8, 8], relation: { split: 1, merge: "concat" } }),
+ *   loss: losses.relation(),
+ *   training: training({ iterations: 3, batchSize: 8 }),
+ * }));
+ * const steps: number[] = [];
+ * const summary = await train(compiled, {
+ *   onRecord: (r) => { if (r.kind === "step") steps.push(r.step); },
+ * });
+ * compiled.dispose();
  * assert.equal(summary.status, "completed");
+ * assert.deepEqual(steps, [3]); // logEvery defaults to 100; the last step is always logged
+ * assert.ok(Number.isFinite(summary.final["d/total"]));
  * ```
  */
 export async function train(

@@ -74,6 +74,17 @@ export interface TrainState {
  *
  * @param seed The run's seed.
  * @returns One independent generator per name in {@linkcode STREAM_NAMES}.
+ *
+ * @example Named streams are reproducible and distinct
+ * ```ts
+ * import { forkStreams } from "./train_state.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const a = forkStreams(7);
+ * const b = forkStreams(7);
+ * assert.deepEqual(a.latent.uniform(3), b.latent.uniform(3));
+ * assert.notDeepEqual(a.data.uniform(3), a.loss.uniform(3));
+ * ```
  */
 export function forkStreams(seed: number): RngStreams {
   const root = new Rng(seed);

@@ -68,6 +68,35 @@ interface UpdateResult {
  * @param compiled The compiled experiment.
  * @param state The state before the step; its `fakePrev` is freed.
  * @returns The state after the step and what it measured.
+ *
+ * @example Two explicit steps
+ * ```ts
+ * import { trainStep } from "./train_step.ts";
+ * import { disposeTrainState, initTrainState } from "./train_state.ts";
+ * import { useBackend } from "../backend/mod.ts";
+ * import { compile } from "../compiler/mod.ts";
+ * import { datasets, experiment, losses, networks } from "../dsl/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await useBackend("cpu");
+ * const compiled = await compile(experiment({
+ *   name: "doc",
+ *   data: datasets.eightGaussians(),
+ *   latentDim: 2,
+ *   generator: networks.mlp({ hidden: [8], output: 2 }),
+ *   discriminator: networks.mlpDiscriminator({ hidden: [8] }),
+ *   loss: losses.wganGp(),
+ * }));
+ * let state = initTrainState(compiled);
+ * const first = trainStep(compiled, state);
+ * const second = trainStep(compiled, first.state);
+ * state = second.state;
+ * assert.equal(state.step, 2);
+ * assert.equal(state.adam.generator.step, 2);
+ * assert.ok("d/gradientPenalty" in second.losses);
+ * disposeTrainState(state);
+ * compiled.dispose();
+ * ```
  */
 export function trainStep(
   compiled: CompiledExperiment,
