@@ -51,7 +51,7 @@ export interface LossValue {
 /** An objective for a single-input discriminator. */
 export interface SingleLoss {
   readonly input: "single";
-  /** The declaration kind, e.g. `"wgan-gp"`. */
+  /** The declaration kind, e.g. `"wgan_gp"`. */
   readonly kind: string;
   discriminator(critic: Critic, batch: SingleBatch): LossValue;
   generator(critic: Critic, batch: SingleBatch): LossValue;
