@@ -23,6 +23,10 @@ export type ExperimentOptions =
   | Options<SingleExperimentDecl>
   | Options<PairExperimentDecl>;
 
+/** The declaration type an {@linkcode experiment} call returns for its options. */
+export type ExperimentFor<T extends ExperimentOptions> = T extends
+  Options<PairExperimentDecl> ? PairExperimentDecl : SingleExperimentDecl;
+
 /**
  * Declares one run. Validates it completely (kinds, keys, ranges, the loss
  * and discriminator combination, every shape).
@@ -53,10 +57,10 @@ export type ExperimentOptions =
  */
 export function experiment<T extends ExperimentOptions>(
   options: T,
-): T & { readonly kind: "experiment" } {
+): T & ExperimentFor<T> {
   const decl = { kind: "experiment" as const, ...options };
   assertValid(decl);
-  return deepFreeze(decl);
+  return deepFreeze(decl) as T & ExperimentFor<T>;
 }
 
 /**

@@ -41,6 +41,7 @@ export { type EvaluatorBuilders, evaluators } from "./evaluators.ts";
 export {
   adam,
   experiment,
+  type ExperimentFor,
   type ExperimentOptions,
   schedule,
   suite,
@@ -58,3 +59,10 @@ export {
 } from "./issue.ts";
 export { datasetShape, type Shape, ShapeMismatch } from "./shapes.ts";
 export { fromYaml, toYaml, validateYaml } from "./yaml.ts";
+export { listRuns, selectRun } from "./runs.ts";
+export { applyOverrides } from "./overrides.ts";
+export {
+  type ExperimentFile,
+  loadExperimentFile,
+  type ReportContext,
+} from "./experiment_file.ts";
