@@ -16,3 +16,5 @@ export * from "./dirac_model.ts";
 export * from "./dirac_models.ts";
 export * from "./vector_field.ts";
 export * from "./local_analysis.ts";
+export * from "./trajectory.ts";
+export * from "./relation_divergence.ts";

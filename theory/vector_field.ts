@@ -32,8 +32,9 @@ export interface VectorField {
   /** The clipping bound of each state variable (Infinity where none). */
   readonly bounds: readonly number[];
   /**
-   * v(x), projected onto the clipping box where a clipped parameter sits on a
-   * face and v points outward.
+   * v(x), projected onto the clipping box: where a clipped parameter is
+   * within 1e-3·clip of a face and v points outward, its speed fades linearly
+   * to 0 at the face (a Lipschitz form of the projection).
    */
   evaluate(state: ArrayLike<number>): number[];
   /**
@@ -169,8 +170,13 @@ export function vectorField(model: DiracModel): VectorField {
         const v = c(state);
         const b = bounds[i];
         if (b === Infinity) return v;
+        // The outward speed fades linearly to 0 over a band of width 1e-3·b
+        // inside each face: the projection made Lipschitz, so that an
+        // adaptive integrator does not stall on the switch.
         const x = state[i];
-        if ((x >= b && v > 0) || (x <= -b && v < 0)) return 0;
+        const band = 1e-3 * b;
+        const room = v > 0 ? b - x : v < 0 ? b + x : band;
+        if (room < band) return v * Math.max(0, room) / band;
         return v;
       });
     },
