@@ -11,7 +11,9 @@ import { Rng } from "../random.ts";
 /** Options for {@linkcode kernelInceptionDistance}. */
 export interface KernelInceptionDistanceOptions {
   /**
-   * Number of random subset pairs the estimate is averaged over.
+   * Number of random subset pairs the estimate is averaged over. 100 is what
+   * torch-fidelity uses; the function in Bińkowski et al.'s
+   * `compute_scores.py` defaults to 50 (subset size 1000 in both).
    *
    * @default {100}
    */

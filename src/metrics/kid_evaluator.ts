@@ -15,7 +15,9 @@ import type { Evaluator, ScoreRecord } from "./types.ts";
 /** Options for {@linkcode kidEvaluator}. */
 export interface KidEvaluatorOptions extends RealImageMetricOptions {
   /**
-   * Random subset pairs averaged over.
+   * Number of random subset pairs the estimate is averaged over. 100 is what
+   * torch-fidelity uses; the function in Bińkowski et al.'s
+   * `compute_scores.py` defaults to 50 (subset size 1000 in both).
    *
    * @default {100}
    */
