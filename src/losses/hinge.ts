@@ -140,7 +140,7 @@ export function hingeLoss(
   options: Readonly<Record<string, never>> = {},
 ): HingeLoss {
   const where = "hingeLoss";
-  checkKeys(where, options, []);
+  checkKeys(where, options, [], "hinge");
   return Object.freeze({
     input: "single" as const,
     kind: "hinge" as const,

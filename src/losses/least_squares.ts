@@ -148,7 +148,7 @@ export function leastSquaresLoss(
   options: Readonly<Record<string, never>> = {},
 ): LeastSquaresLoss {
   const where = "leastSquaresLoss";
-  checkKeys(where, options, []);
+  checkKeys(where, options, [], "lsgan");
   return Object.freeze({
     input: "single" as const,
     kind: "lsgan" as const,

@@ -15,6 +15,10 @@
  * | `relativistic` | `relativisticLoss`     | single | Jolicoeur-Martineau 2018 |
  * | `hinge`        | `hingeLoss`            | single | Lim and Ye 2017; Miyato et al. 2018 |
  *
+ * A factory takes the options of its declaration, or the whole declaration
+ * `{ kind, ...options }` when `kind` is its own; an unknown option or another
+ * kind is a `TypeError`.
+ *
  * Beside them, the per-example functions in discriminator/generator pairs
  * (`relationDiscriminatorLoss` / `relationGeneratorLoss`, ...) take score
  * tensors and a `reduction` option, and `wassersteinGradientPenalty` takes

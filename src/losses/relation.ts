@@ -319,7 +319,7 @@ export interface RelationLoss extends PairLoss {
  */
 export function relationLoss(options: RelationLossOptions = {}): RelationLoss {
   const where = "relationLoss";
-  checkKeys(where, options, ["form", "margin"]);
+  checkKeys(where, options, ["form", "margin"], "relation");
   const form = checkChoice(where, "form", options.form ?? "per-sample", FORMS);
   const margin = resolveRelationMargin(options.margin);
 

@@ -212,7 +212,7 @@ export function relativisticLoss(
   options: RelativisticLossOptions = {},
 ): RelativisticLoss {
   const where = "relativisticLoss";
-  checkKeys(where, options, ["average"]);
+  checkKeys(where, options, ["average"], "relativistic");
   const average = checkBoolean(where, "average", options.average ?? false);
 
   function side(

@@ -253,7 +253,7 @@ export interface SiameseLoss extends PairLoss {
  */
 export function siameseLoss(options: SiameseLossOptions = {}): SiameseLoss {
   const where = "siameseLoss";
-  checkKeys(where, options, ["margin"]);
+  checkKeys(where, options, ["margin"], "siamese");
   const margin = checkNumber(
     where,
     "margin",

@@ -193,7 +193,7 @@ export interface VanillaLoss extends SingleLoss {
  */
 export function vanillaLoss(options: VanillaLossOptions = {}): VanillaLoss {
   const where = "vanillaLoss";
-  checkKeys(where, options, ["generator"]);
+  checkKeys(where, options, ["generator"], "vanilla");
   const generator = checkChoice(
     where,
     "generator",

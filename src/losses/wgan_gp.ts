@@ -255,7 +255,7 @@ export interface WganGpLoss extends SingleLoss {
  */
 export function wganGpLoss(options: WganGpLossOptions = {}): WganGpLoss {
   const where = "wganGpLoss";
-  checkKeys(where, options, ["lambda"]);
+  checkKeys(where, options, ["lambda"], "wgan_gp");
   const lambda = checkNumber(
     where,
     "lambda",

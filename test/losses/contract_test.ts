@@ -156,6 +156,32 @@ function withFake(
   return { ...batch, fake };
 }
 
+Deno.test("every factory accepts its whole declaration and rejects another kind's", () => {
+  const factories: ReadonlyArray<[string, (declaration: object) => GanLoss]> = [
+    ["relation", (d) => relationLoss(d)],
+    ["siamese", (d) => siameseLoss(d)],
+    ["vanilla", (d) => vanillaLoss(d)],
+    ["lsgan", (d) => leastSquaresLoss(d as Record<string, never>)],
+    ["wgan_gp", (d) => wganGpLoss(d)],
+    ["relativistic", (d) => relativisticLoss(d)],
+    ["hinge", (d) => hingeLoss(d as Record<string, never>)],
+  ];
+  for (const [kind, factory] of factories) {
+    assert.equal(factory({ kind }).kind, kind);
+    assert.throws(
+      () => factory({ kind: "other" }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message.includes(`the declaration's kind is "other" but`) &&
+        error.message.includes(`builds "${kind}"`),
+    );
+  }
+  assert.equal(
+    wganGpLoss({ kind: "wgan_gp", lambda: 3 } as object).options.lambda,
+    3,
+  );
+});
+
 for (const [name, make, kind] of LOSSES) {
   Deno.test(`${name}: declares kind "${kind}" and returns scalar totals whose terms sum to them`, () =>
     assertNoLeak(name, () => {
