@@ -22,6 +22,11 @@ export type {
   RealImageMetricOptions,
 } from "./image_metric_options.ts";
 
+/**
+ * Checks an option that must be a positive integer.
+ *
+ * @throws {RangeError} Naming the metric, the option and the value.
+ */
 export function positiveInteger(
   metric: string,
   name: string,
@@ -35,7 +40,10 @@ export function positiveInteger(
   return value;
 }
 
-/** The resolved, checked options plus the lazily loaded network. */
+/**
+ * The resolved, checked options of one evaluator, its lazily loaded network
+ * and its cached real features.
+ */
 export class ImageMetric {
   readonly metric: "fid" | "kid" | "is";
   readonly samples: number;
@@ -48,15 +56,48 @@ export class ImageMetric {
   #network: Promise<FeatureNetwork> | undefined;
   #real: { key: string; value: unknown } | undefined;
 
+  /**
+   * @param metric Which metric.
+   * @param options The evaluator's options, possibly its whole declaration
+   *   `{ kind, ...options }`.
+   * @param extraKeys Option names the metric adds (e.g. `subsets`).
+   * @throws {TypeError} For a missing network, another metric's kind or an
+   *   unknown option.
+   */
   constructor(
     metric: "fid" | "kid" | "is",
-    options: RealImageMetricOptions,
+    options: RealImageMetricOptions & { kind?: string },
+    extraKeys: readonly string[] = [],
   ) {
     const label = metric.toUpperCase();
     if (options === undefined || options.network === undefined) {
       throw new TypeError(
         `Cannot create the ${label} evaluator: options.network is missing; pass a FeatureNetwork, the path of a converted Inception-v3 directory, or { kind, path }`,
       );
+    }
+    if (options.kind !== undefined && options.kind !== metric) {
+      throw new TypeError(
+        `Cannot create the ${label} evaluator from a declaration of kind "${options.kind}": it builds kind "${metric}"`,
+      );
+    }
+    const known = [
+      "kind",
+      "network",
+      "samples",
+      "batchSize",
+      "resize",
+      "linearAlgebra",
+      ...(metric === "is" ? [] : ["realSamples", "realSplit"]),
+      ...extraKeys,
+    ];
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) {
+        throw new TypeError(
+          `Cannot create the ${label} evaluator: unknown option "${key}"; the options are ${
+            known.join(", ")
+          }`,
+        );
+      }
     }
     this.metric = metric;
     this.#spec = options.network;

@@ -10,7 +10,10 @@ import { ImageMetric, type RealImageMetricOptions } from "./_image_metric.ts";
 import type { Evaluator, ScoreRecord } from "./types.ts";
 
 /** Options for {@linkcode fidEvaluator}. */
-export type FidEvaluatorOptions = RealImageMetricOptions;
+export interface FidEvaluatorOptions extends RealImageMetricOptions {
+  /** The declaration's kind, when the whole declaration is passed. */
+  kind?: "fid";
+}
 
 /**
  * An {@linkcode Evaluator} (kind `fid`) that scores the generator by the
@@ -25,7 +28,8 @@ export type FidEvaluatorOptions = RealImageMetricOptions;
  *
  * @param options The network and sample counts.
  * @returns The evaluator.
- * @throws {TypeError} When `network` is missing.
+ * @throws {TypeError} When `network` is missing, the kind is another
+ *   metric's or an option is unknown.
  * @throws {RangeError} When a count is not a positive integer.
  *
  * @example Creating one (scores need a run's EvalContext)

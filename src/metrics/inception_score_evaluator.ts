@@ -14,6 +14,8 @@ import type { Evaluator, ScoreRecord } from "./types.ts";
 
 /** Options for {@linkcode inceptionScoreEvaluator}. */
 export interface InceptionScoreEvaluatorOptions extends ImageMetricOptions {
+  /** The declaration's kind, when the whole declaration is passed. */
+  kind?: "is";
   /**
    * Splits the samples are scored over.
    *
@@ -32,7 +34,8 @@ export interface InceptionScoreEvaluatorOptions extends ImageMetricOptions {
  *
  * @param options The network (with a classifier head), samples, splits.
  * @returns The evaluator.
- * @throws {TypeError} When `network` is missing.
+ * @throws {TypeError} When `network` is missing, the kind is another
+ *   metric's or an option is unknown.
  * @throws {RangeError} When a count is not a positive integer.
  *
  * @example Creating one
@@ -49,7 +52,7 @@ export interface InceptionScoreEvaluatorOptions extends ImageMetricOptions {
 export function inceptionScoreEvaluator(
   options: InceptionScoreEvaluatorOptions,
 ): Evaluator {
-  const metric = new ImageMetric("is", options);
+  const metric = new ImageMetric("is", options, ["splits"]);
   const splits = positiveInteger("IS", "splits", options.splits ?? 10);
   if (splits > metric.samples) {
     throw new RangeError(

@@ -14,6 +14,8 @@ import type { Evaluator, ScoreRecord } from "./types.ts";
 
 /** Options for {@linkcode kidEvaluator}. */
 export interface KidEvaluatorOptions extends RealImageMetricOptions {
+  /** The declaration's kind, when the whole declaration is passed. */
+  kind?: "kid";
   /**
    * Number of random subset pairs the estimate is averaged over. 100 is what
    * torch-fidelity uses; the function in Bińkowski et al.'s
@@ -41,7 +43,8 @@ export interface KidEvaluatorOptions extends RealImageMetricOptions {
  *
  * @param options The network, sample counts, subsets.
  * @returns The evaluator.
- * @throws {TypeError} When `network` is missing.
+ * @throws {TypeError} When `network` is missing, the kind is another
+ *   metric's or an option is unknown.
  * @throws {RangeError} When a count is not a positive integer.
  *
  * @example Creating one
@@ -54,7 +57,7 @@ export interface KidEvaluatorOptions extends RealImageMetricOptions {
  * ```
  */
 export function kidEvaluator(options: KidEvaluatorOptions): Evaluator {
-  const metric = new ImageMetric("kid", options);
+  const metric = new ImageMetric("kid", options, ["subsets", "subsetSize"]);
   const subsets = positiveInteger("KID", "subsets", options.subsets ?? 100);
   const subsetSize = positiveInteger(
     "KID",

@@ -101,3 +101,27 @@ Deno.test("fidEvaluator rejects non-image data and bad options with the reason",
       e instanceof TypeError && /needs images \[h, w, c\]/.test(e.message),
   );
 });
+
+Deno.test("fidEvaluator accepts its whole declaration and rejects another kind or an unknown option", () => {
+  const network = poolingNetwork();
+  assert.equal(fidEvaluator({ kind: "fid", network, samples: 10 }).name, "fid");
+  assert.throws(
+    () =>
+      fidEvaluator(
+        { kind: "kid", network } as unknown as Parameters<
+          typeof fidEvaluator
+        >[0],
+      ),
+    (e: Error) => e instanceof TypeError && /kind "kid"/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      fidEvaluator(
+        { network, sample: 10 } as unknown as Parameters<
+          typeof fidEvaluator
+        >[0],
+      ),
+    (e: Error) =>
+      e instanceof TypeError && /unknown option "sample"/.test(e.message),
+  );
+});
