@@ -32,7 +32,16 @@ import {
   useBackend,
 } from "../backend/mod.ts";
 import { compile } from "../compiler/mod.ts";
-import type { ExperimentDecl } from "../dsl/types.ts";
+import {
+  applyOverrides,
+  type ExperimentDecl,
+  type ExperimentFile,
+  listRuns,
+  loadExperimentFile,
+  type ReportContext,
+  selectRun,
+  toYaml,
+} from "../dsl/mod.ts";
 import {
   CHECKPOINT_FILE,
   readCheckpoint,
@@ -41,13 +50,6 @@ import {
   type TrainSummary,
 } from "../engine/mod.ts";
 import { runSuite } from "../suite/mod.ts";
-import {
-  applyOverrides,
-  listRuns,
-  loadExperimentFile,
-  type ReportContext,
-  selectRun,
-} from "./_experiment_file.ts";
 import {
   formatEventLine,
   formatProgressBar,
@@ -235,6 +237,7 @@ async function runOne(
       resume,
       argv,
       backendLine,
+      specYaml: toYaml(compiled.declaration as ExperimentDecl),
       onRecord: progress,
     });
     if (summary.divergence) {
@@ -298,9 +301,7 @@ function parseSeed(text: string): number {
   return seed;
 }
 
-function smokeOf(
-  file: Awaited<ReturnType<typeof loadExperimentFile>>,
-): NonNullable<typeof file.smoke> {
+function smokeOf(file: ExperimentFile): NonNullable<ExperimentFile["smoke"]> {
   if (file.smoke === null) {
     throw new UsageError(
       `Cannot use --smoke with ${file.path}: it exports no smoke declaration; add \`export const smoke = ...\` (a tiny declaration of the same shape) or run without --smoke`,

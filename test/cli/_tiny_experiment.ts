@@ -15,7 +15,7 @@ import {
   suite,
   training,
 } from "../../src/dsl/mod.ts";
-import type { ReportContext } from "../../src/cli/_experiment_file.ts";
+import type { ReportContext } from "../../src/dsl/mod.ts";
 
 function tiny(name: string, iterations: number, seed = 1) {
   return experiment({

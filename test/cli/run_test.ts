@@ -162,7 +162,7 @@ Deno.test("run.ts prints bad input as one line without a stack trace and exits n
       ],
       [
         [`${HERE}_tiny_experiment.ts`, "--only", "gamma"],
-        /^error: Cannot select run "gamma": suite "tiny_suite" has no such run; its runs are alpha, beta$/,
+        /^error: Cannot select run "gamma": suite "tiny_suite" has no run of that name; its runs are "alpha", "beta"/,
       ],
       [
         [`${HERE}_single_experiment.ts`, "--smoke"],
