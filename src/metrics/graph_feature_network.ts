@@ -83,12 +83,15 @@ export interface GraphFeatureNetworkOptions {
  * @throws {TypeError} When an output or the input shape does not fit.
  * @throws {RangeError} When the weights' hash differs from `expectedHash`.
  *
- * @example Load a model directory
- * ```ts ignore
+ * @example A missing directory is named in the error
+ * ```ts
  * import { loadGraphFeatureNetwork } from "./graph_feature_network.ts";
+ * import assert from "node:assert/strict";
  *
- * const net = await loadGraphFeatureNetwork("models/my_net", { featuresOutput: "pool" });
- * console.log(net.featureDim, net.weightsHash);
+ * await assert.rejects(
+ *   loadGraphFeatureNetwork("no/such/model", { featuresOutput: "pool" }),
+ *   /no\/such\/model\/model\.json could not be read/,
+ * );
  * ```
  */
 export async function loadGraphFeatureNetwork(

@@ -87,12 +87,15 @@ export interface InceptionV3Options {
  * @throws {RangeError} When the source or hash check fails.
  * @throws {TypeError} When the input size or feature dimension is wrong.
  *
- * @example Load converted weights
- * ```ts ignore
+ * @example The error names the directory and the fix
+ * ```ts
  * import { loadInceptionV3 } from "./inception_v3.ts";
+ * import assert from "node:assert/strict";
  *
- * const inception = await loadInceptionV3("models/fid_inception");
- * console.log(inception.weightsHash);
+ * await assert.rejects(
+ *   loadInceptionV3("models/not_converted_yet"),
+ *   /pass the directory that holds model\.json/,
+ * );
  * ```
  */
 export async function loadInceptionV3(
