@@ -120,6 +120,13 @@ export function openBlas(): OpenBlas | undefined {
 function open(): OpenBlas | null {
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
+    // Never prompt: without a granted FFI permission, use TypeScript.
+    if (
+      Deno.permissions.querySync({ name: "ffi", path: OPENBLAS_PATH }).state !==
+        "granted"
+    ) {
+      return null;
+    }
     lib = Deno.dlopen(OPENBLAS_PATH, SYMBOLS);
   } catch {
     return null;
