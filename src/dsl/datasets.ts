@@ -12,33 +12,56 @@ import type {
   ImageFolderDecl,
   LsunDecl,
   MnistDecl,
+  Shaped,
   StackedMnistDecl,
   SwissRollDecl,
   TwentyFiveGaussiansDecl,
 } from "./types.ts";
+
+type Side<S> = S extends number ? [S, S]
+  : S extends readonly [infer H extends number, infer W extends number] ? [H, W]
+  : [number, number];
+type ImageShape<S, C> = [...Side<S>, C extends 1 ? 1 : 3];
 
 type Options<T> = Omit<T, "kind">;
 
 /** The dataset builders; see each declaration type for fields and defaults. */
 export interface DatasetBuilders {
   /** 8 Gaussians on a circle, `[2]`. */
-  eightGaussians(options?: Options<EightGaussiansDecl>): EightGaussiansDecl;
+  eightGaussians(
+    options?: Options<EightGaussiansDecl>,
+  ): EightGaussiansDecl & Shaped<[2]>;
   /** 25 Gaussians on a 5 × 5 grid, `[2]`. */
   twentyFiveGaussians(
     options?: Options<TwentyFiveGaussiansDecl>,
-  ): TwentyFiveGaussiansDecl;
+  ): TwentyFiveGaussiansDecl & Shaped<[2]>;
   /** The Swiss roll, `[2]`. */
-  swissRoll(options?: Options<SwissRollDecl>): SwissRollDecl;
+  swissRoll(options?: Options<SwissRollDecl>): SwissRollDecl & Shaped<[2]>;
   /** MNIST, `[28, 28, 1]`. */
-  mnist(options?: Options<MnistDecl>): MnistDecl;
+  mnist(options?: Options<MnistDecl>): MnistDecl & Shaped<[28, 28, 1]>;
   /** Stacked MNIST, `[28, 28, 3]`. */
-  stackedMnist(options?: Options<StackedMnistDecl>): StackedMnistDecl;
+  stackedMnist<S extends 28 | 32 = 28>(
+    options?: Options<StackedMnistDecl> & { readonly imageSize?: S },
+  ): StackedMnistDecl & Shaped<[S, S, 3]>;
   /** CIFAR-10, `[32, 32, 3]`. */
-  cifar10(options?: Options<Cifar10Decl>): Cifar10Decl;
+  cifar10(options?: Options<Cifar10Decl>): Cifar10Decl & Shaped<[32, 32, 3]>;
   /** A folder of images, `[size, size, 3]`. */
-  imageFolder(options: Options<ImageFolderDecl>): ImageFolderDecl;
+  imageFolder<
+    const S extends number | readonly [number, number],
+    C extends 1 | 3 = 3,
+  >(
+    options: Options<ImageFolderDecl> & {
+      readonly size: S;
+      readonly channels?: C;
+    },
+  ): ImageFolderDecl & Shaped<ImageShape<S, C>>;
   /** LSUN from LMDB, `[size, size, 3]`. */
-  lsun(options: Options<LsunDecl>): LsunDecl;
+  lsun<
+    const S extends number | readonly [number, number],
+    C extends 1 | 3 = 3,
+  >(
+    options: Options<LsunDecl> & { readonly size: S; readonly channels?: C },
+  ): LsunDecl & Shaped<ImageShape<S, C>>;
 }
 
 /**
@@ -54,6 +77,7 @@ export interface DatasetBuilders {
  * ```
  */
 export const datasets: DatasetBuilders = {
+  // The shape tags are type-only; the values are the plain declarations.
   eightGaussians: (o = {}) =>
     built("dataset", { kind: "eight_gaussians", ...o }),
   twentyFiveGaussians: (o = {}) =>

@@ -8,10 +8,17 @@ import { built, deepFreeze } from "./_build.ts";
 import { assertValid } from "./validate.ts";
 import type {
   AdamDecl,
+  DiscriminatorDecl,
+  ExperimentCommon,
   ExperimentDecl,
+  LossDecl,
   PairExperimentDecl,
+  PairLossDecl,
+  RelationDiscriminatorDecl,
   ScheduleDecl,
+  ShapeOf,
   SingleExperimentDecl,
+  SingleLossDecl,
   SuiteDecl,
   TrainingDecl,
 } from "./types.ts";
@@ -23,9 +30,71 @@ export type ExperimentOptions =
   | Options<SingleExperimentDecl>
   | Options<PairExperimentDecl>;
 
+type Literal<S> = S extends readonly number[]
+  ? number extends S[number] ? false : true
+  : false;
+
+/**
+ * Type-level check that a generator's tagged output shape equals the
+ * data's tagged shape; `unknown` (no constraint) when either is untagged.
+ */
+export type ShapeCheck<T> = T extends {
+  readonly data: infer D;
+  readonly generator: infer G;
+}
+  ? [Literal<ShapeOf<D>>, Literal<ShapeOf<G>>] extends [true, true]
+    ? [ShapeOf<D>] extends [ShapeOf<G>]
+      ? [ShapeOf<G>] extends [ShapeOf<D>] ? unknown
+      : ShapeMismatchError<ShapeOf<G>, ShapeOf<D>>
+    : ShapeMismatchError<ShapeOf<G>, ShapeOf<D>>
+  : unknown
+  : unknown;
+
+/** What a mismatched generator is required to be: a readable type error. */
+export interface ShapeMismatchError<G, D> {
+  readonly generator: {
+    readonly "the generator's output shape must equal the data's shape": {
+      readonly generator: G;
+      readonly data: D;
+    };
+  };
+}
+
+/** The losses that fit a discriminator: pair losses for a relation one. */
+export type LossFor<D> = D extends RelationDiscriminatorDecl ? PairLossDecl
+  : SingleLossDecl;
+
+/** Options before the pairing check: any discriminator, any loss. */
+export type LooseExperimentOptions = Omit<ExperimentCommon, "kind"> & {
+  readonly discriminator: DiscriminatorDecl;
+  readonly loss: LossDecl;
+};
+
+/**
+ * Type-level check that the loss fits the discriminator: a pair loss
+ * (`relation`, `siamese`) needs a relation discriminator, a single-input
+ * loss a single-input one. A mismatch is reported at `loss`.
+ */
+export type PairCheck<T> = T extends {
+  readonly discriminator: infer D;
+  readonly loss: infer L;
+} ? [L] extends [LossFor<D>] ? unknown
+  : {
+    readonly loss: {
+      readonly "a pair loss (relation, siamese) needs a relation discriminator; a single-input loss needs a single-input one":
+        {
+          readonly discriminator: D extends { readonly kind: infer K } ? K
+            : never;
+          readonly acceptedLosses: LossFor<D>["kind"];
+        };
+    };
+  }
+  : unknown;
+
 /** The declaration type an {@linkcode experiment} call returns for its options. */
-export type ExperimentFor<T extends ExperimentOptions> = T extends
-  Options<PairExperimentDecl> ? PairExperimentDecl : SingleExperimentDecl;
+export type ExperimentFor<T> = T extends
+  { readonly discriminator: RelationDiscriminatorDecl } ? PairExperimentDecl
+  : SingleExperimentDecl;
 
 /**
  * Declares one run. Validates it completely (kinds, keys, ranges, the loss
@@ -55,8 +124,8 @@ export type ExperimentFor<T extends ExperimentOptions> = T extends
  * @returns The frozen declaration.
  * @throws {TypeError | RangeError} Listing every problem.
  */
-export function experiment<T extends ExperimentOptions>(
-  options: T,
+export function experiment<T extends LooseExperimentOptions>(
+  options: T & ShapeCheck<T> & PairCheck<T>,
 ): T & ExperimentFor<T> {
   const decl = { kind: "experiment" as const, ...options };
   assertValid(decl);

@@ -43,7 +43,12 @@ export {
   experiment,
   type ExperimentFor,
   type ExperimentOptions,
+  type LooseExperimentOptions,
+  type LossFor,
+  type PairCheck,
   schedule,
+  type ShapeCheck,
+  type ShapeMismatchError,
   suite,
   training,
 } from "./experiment.ts";

@@ -25,6 +25,7 @@ import type {
   LayerDecl,
   RelationDiscriminatorDecl,
   SequentialDecl,
+  Shaped,
 } from "./types.ts";
 
 export type {
@@ -66,8 +67,14 @@ export type MlpDiscriminatorOptions = Omit<MlpOptions, "output"> & {
 
 /** The network builders. */
 export interface NetworkBuilders {
-  /** A multi-layer perceptron: hidden blocks [dense, (batch norm), activation], then an optional output layer. */
-  mlp(options: MlpOptions): SequentialDecl;
+  /**
+   * A multi-layer perceptron: hidden blocks [dense, (batch norm),
+   * activation], then an optional output layer. With an output layer of
+   * literal width O, its type carries the output shape `[O]`.
+   */
+  mlp<const O extends number | undefined = undefined>(
+    options: MlpOptions & { readonly output?: O },
+  ): SequentialDecl & (O extends number ? Shaped<[O]> : unknown);
   /**
    * Splits a trunk's top-level blocks into an embedding module (the first
    * `split`) and a relation module (the rest), with a scalar head.
@@ -82,14 +89,18 @@ export interface NetworkBuilders {
   ): RelationDiscriminatorDecl;
   mlpDiscriminator(options: MlpDiscriminatorOptions): SequentialDecl;
   /** The DCGAN generator of Miyato et al. (2018), appendix, for 32, 64 or 128 px. */
-  dcganGenerator(options: DcganOptions): SequentialDecl;
+  dcganGenerator<S extends 32 | 64 | 128, const C extends number = 3>(
+    options: DcganOptions & { readonly size: S; readonly channels?: C },
+  ): SequentialDecl & Shaped<[S, S, C]>;
   /** The DCGAN discriminator of Miyato et al. (2018), appendix, or its relation form. */
   dcganDiscriminator(
     options: DcganOptions & { relation: RelationOptions },
   ): RelationDiscriminatorDecl;
   dcganDiscriminator(options: DcganOptions): SequentialDecl;
   /** The SNGAN ResNet generator for 32 px (CIFAR-10). */
-  resnetGenerator(options?: ResnetGeneratorOptions): SequentialDecl;
+  resnetGenerator<const C extends number = 3>(
+    options?: ResnetGeneratorOptions & { readonly outChannels?: C },
+  ): SequentialDecl & Shaped<[32, 32, C]>;
   /** The SNGAN ResNet discriminator for 32 px (CIFAR-10), or its relation form. */
   resnetDiscriminator(
     options: ResnetDiscriminatorOptions & { relation: RelationOptions },
@@ -161,15 +172,15 @@ function mlpDiscriminator(
  * ```
  */
 export const networks: NetworkBuilders = {
-  mlp,
+  mlp: mlp as NetworkBuilders["mlp"],
   relation: (trunk, options) =>
     splitTrunk(trunk, options.head ?? defaultHead(), options),
   mlpDiscriminator: mlpDiscriminator as NetworkBuilders["mlpDiscriminator"],
-  dcganGenerator,
+  dcganGenerator: dcganGenerator as NetworkBuilders["dcganGenerator"],
   dcganDiscriminator: dcganDiscriminator as NetworkBuilders[
     "dcganDiscriminator"
   ],
-  resnetGenerator,
+  resnetGenerator: resnetGenerator as NetworkBuilders["resnetGenerator"],
   resnetDiscriminator: resnetDiscriminator as NetworkBuilders[
     "resnetDiscriminator"
   ],

@@ -569,3 +569,22 @@ export type ResolvedExperiment = ExperimentDecl & {
   readonly schedule: Required<ScheduleDecl>;
   readonly evaluators: readonly EvaluatorDecl[];
 };
+
+// ------------------------------------------------------------ type-level shapes
+
+declare const shapeTag: unique symbol;
+
+/**
+ * A type-only tag carrying the per-example shape a declaration produces
+ * (a dataset's samples, a generator's output), so that `experiment()`
+ * rejects a generator whose shape differs from the data's at compile time.
+ * The property never exists at run time and is never serialised.
+ */
+export interface Shaped<S extends readonly number[]> {
+  readonly [shapeTag]?: S;
+}
+
+/** The shape a tagged declaration carries, or `unknown` when untagged. */
+export type ShapeOf<T> = T extends Shaped<infer S>
+  ? unknown extends S ? unknown : S
+  : unknown;

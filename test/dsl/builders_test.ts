@@ -97,13 +97,13 @@ Deno.test("networks.mlpDiscriminator: the relation form splits the trunk's block
 Deno.test("experiment: a relation loss with a single-input discriminator is rejected at loss.kind", () => {
   assert.throws(
     () =>
-      // @ts-expect-error a pair loss needs a relation discriminator
       experiment({
         name: "bad",
         data: datasets.eightGaussians(),
         latentDim: 2,
         generator: toyG,
         discriminator: networks.mlpDiscriminator({ hidden: [8] }),
+        // @ts-expect-error a pair loss needs a relation discriminator
         loss: losses.relation(),
       }),
     (e: Error) => {
