@@ -20,6 +20,8 @@ import {
 } from "./_linalg.ts";
 import { vectorField } from "./vector_field.ts";
 
+export type { Complex } from "./_linalg.ts";
+
 /** The continuous-time verdict. */
 export type ContinuousVerdict =
   | "convergent"
