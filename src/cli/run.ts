@@ -5,8 +5,9 @@
  * Flags:
  *
  * - `--backend B`: `auto` (default), `tensorflow`, `webgpu`, `wasm`, `cpu`.
- * - `--out DIR`: the run directory (default `runs/<file>/<run>`; for a
- *   suite, the suite's directory, default `runs/<suite>`).
+ * - `--out DIR`: the run directory (default `runs/<file>/<run>`); for a
+ *   suite, the suite's directory (default `runs/<file>`), which holds one
+ *   directory per run.
  * - `--resume DIR`: continue the run in DIR from its checkpoint; the file
  *   may be left out, the declaration is then read from the checkpoint.
  * - `--seed N`: override the experiment's seed.
@@ -40,7 +41,6 @@ import {
   loadExperimentFile,
   type ReportContext,
   selectRun,
-  toYaml,
 } from "../dsl/mod.ts";
 import {
   CHECKPOINT_FILE,
@@ -151,7 +151,7 @@ async function main(args: string[]): Promise<number> {
         `Cannot resume the whole suite "${declaration.name}": resume one run with --only NAME --resume DIR`,
       );
     }
-    const outDir = values.out ?? `runs/${declaration.name}`;
+    const outDir = values.out ?? `runs/${file.stem}`;
     const names = listRuns(declaration);
     const result = await runSuite({
       file: file.path,
@@ -229,7 +229,13 @@ async function runOne(
   backendLine: string,
   argv: readonly string[],
 ): Promise<TrainSummary> {
-  const compiled = await compile(experiment);
+  let compiled;
+  try {
+    compiled = await compile(experiment);
+  } catch (error) {
+    await writeFailure(outDir, experiment.name, backendLine, error);
+    throw error;
+  }
   const progress = progressPrinter(Deno.stdout.isTerminal());
   try {
     const summary = await train(compiled, {
@@ -237,7 +243,6 @@ async function runOne(
       resume,
       argv,
       backendLine,
-      specYaml: toYaml(compiled.declaration as ExperimentDecl),
       onRecord: progress,
     });
     if (summary.divergence) {
@@ -246,6 +251,34 @@ async function runOne(
     return summary;
   } finally {
     compiled.dispose();
+  }
+}
+
+/** Leaves a `failed` summary.json for a run that could not start. */
+async function writeFailure(
+  outDir: string,
+  run: string,
+  backend: string,
+  error: unknown,
+): Promise<void> {
+  try {
+    await Deno.mkdir(outDir, { recursive: true });
+    await Deno.writeTextFile(
+      `${outDir}/summary.json`,
+      JSON.stringify(
+        {
+          status: "failed",
+          run,
+          steps: 0,
+          backend,
+          error: oneLine(error),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } catch {
+    // The original error is what the user needs to see.
   }
 }
 

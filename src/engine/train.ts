@@ -6,8 +6,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { stringify } from "yaml";
 import type { CompiledExperiment } from "../compiler/types.ts";
+import { type Declaration, toYaml } from "../dsl/mod.ts";
 import type { EvalContext, ScoreRecord } from "../metrics/types.ts";
 import type { Rng } from "../random.ts";
 import { renderImageGrid } from "../report/image_grid.ts";
@@ -70,7 +70,7 @@ export interface TrainOptions {
   readonly backendLine?: string;
   /**
    * The resolved declaration as YAML, for `spec.yaml`.
-   * @default {the yaml package's stringify of `compiled.declaration`}
+   * @default {the dsl's `toYaml(compiled.declaration)`}
    */
   readonly specYaml?: string;
 }
@@ -184,7 +184,8 @@ export async function train(
       await Deno.mkdir(join(outDir, RUN_FILES.samples), { recursive: true });
       await writeTextAtomic(
         join(outDir, RUN_FILES.spec),
-        options.specYaml ?? stringify(compiled.declaration),
+        options.specYaml ??
+          toYaml(compiled.declaration as Declaration),
       );
       await writeCommand(
         outDir,
