@@ -90,7 +90,7 @@ Deno.test("run.ts trains one experiment: backend line first, fixed-format step l
   });
 });
 
-Deno.test("run.ts reads a YAML declaration", async () => {
+Deno.test("run.ts reads a YAML declaration, and a run that cannot load its data leaves a failed summary", async () => {
   await withDir(async (dir) => {
     const yaml = `kind: experiment
 name: from_yaml
@@ -130,6 +130,40 @@ schedule: { kind: schedule, logEvery: 1 }
       await Deno.readTextFile(`${dir}/out/summary.json`),
     );
     assert.equal(summary.run, "from_yaml");
+
+    // A run whose data cannot load fails in one line and leaves a failed summary.
+    const missing = yaml
+      .replace("name: from_yaml", "name: no_data")
+      .replace(
+        "data: { kind: eight_gaussians }",
+        `data: { kind: image_folder, dir: ${dir}/absent, size: 4, channels: 1 }`,
+      )
+      .replace(
+        "discriminator:\n  kind: sequential\n  layers:\n",
+        "discriminator:\n  kind: sequential\n  layers:\n    - { kind: flatten }\n",
+      )
+      .replace(
+        "    - { kind: dense, units: 2 }",
+        "    - { kind: dense, units: 16 }\n    - { kind: reshape, shape: [4, 4, 1] }",
+      );
+    await Deno.writeTextFile(`${dir}/missing.yaml`, missing);
+    const failed = await cli(
+      `${dir}/missing.yaml`,
+      "--backend",
+      "cpu",
+      "--out",
+      `${dir}/failed`,
+    );
+    assert.notEqual(failed.code, 0);
+    const errors = ownErrors(failed.stderr);
+    assert.equal(errors.length, 1, failed.stderr);
+    assert.match(errors[0], /^error: .*absent/);
+    const failure = JSON.parse(
+      await Deno.readTextFile(`${dir}/failed/summary.json`),
+    );
+    assert.equal(failure.status, "failed");
+    assert.equal(failure.run, "no_data");
+    assert.equal(`error: ${failure.error}`, errors[0]);
   });
 });
 
