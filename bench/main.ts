@@ -1,0 +1,493 @@
+/**
+ * relgan's benchmark: `deno task bench [--out FILE] [--reps N] [--quick]`.
+ *
+ * Times, side by side in one run, relgan on the wasm backend with its pure
+ * wasm kernels (`wasm`, one thread) and with its native OpenBLAS kernels
+ * (`native`), and the same computations in PyTorch (bench/torch/bench.py,
+ * run with /usr/bin/python3 when `torch` imports): kernel microbenchmarks at
+ * the DCGAN 32 px and ResNet shapes, hand-built DCGAN steps identical in
+ * both, the compiled Relation GAN steps (DSL `compile()` + engine
+ * `trainStep`), the data pipeline's images per second and FID on
+ * 10,000 × 2048 features. Prints a table; `--out` also writes JSON.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs-core";
+import { useBackend } from "../src/backend/mod.ts";
+import { type KernelMode, setKernelMode } from "../src/backend/kernels/mod.ts";
+import { compile } from "../src/compiler/mod.ts";
+import {
+  datasets,
+  experiment,
+  losses,
+  networks,
+  training,
+} from "../src/dsl/mod.ts";
+import { initTrainState, trainStep } from "../src/engine/mod.ts";
+import { disposeTrainState } from "../src/engine/mod.ts";
+import type { TrainState } from "../src/engine/mod.ts";
+import { encodeCifar10Records } from "../src/data/cifar10.ts";
+import { loadCifar10 } from "../src/data/mod.ts";
+import { measureDataThroughput } from "../src/data/batch_pipeline.ts";
+import { benchFid } from "../src/metrics/bench_fid.ts";
+import { Rng } from "../src/random.ts";
+import {
+  CONV_CASES,
+  type ConvCase,
+  convFlops,
+  MATMUL_CASES,
+  outSide,
+} from "./_cases.ts";
+import { time, type Timing } from "./_measure.ts";
+import { discriminatorStep, ganStep } from "./_hand_built.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    out: { type: "string" },
+    reps: { type: "string", default: "3" },
+    quick: { type: "boolean", default: false },
+    torch: { type: "string", default: "/usr/bin/python3" },
+  },
+});
+const REPS = Number(flags.reps);
+const QUICK = flags.quick === true;
+
+/** One row of the table. */
+interface Row {
+  case: string;
+  op: string;
+  mode: KernelMode | "-";
+  relganMs: number;
+  torchMs?: number;
+  ratio?: number;
+  gflops?: number;
+  torchGflops?: number;
+  rssMiB: number;
+  torchRssMiB?: number;
+  note?: string;
+}
+
+const rows: Row[] = [];
+const modes: KernelMode[] = ["wasm", "native"];
+
+function add(
+  c: string,
+  op: string,
+  mode: KernelMode | "-",
+  t: Timing,
+  flops?: number,
+  note?: string,
+): void {
+  rows.push({
+    case: c,
+    op,
+    mode,
+    relganMs: t.ms,
+    gflops: flops === undefined ? undefined : flops / t.ms / 1e6,
+    rssMiB: t.rssMiB,
+    note,
+  });
+}
+
+// ---------------------------------------------------------------- PyTorch
+interface TorchResult {
+  case: string;
+  op: string;
+  ms: number;
+  rssMiB: number;
+}
+
+async function runTorch(): Promise<
+  { version: string; results: TorchResult[] } | { missing: string }
+> {
+  const spec = {
+    threads: 2,
+    reps: REPS,
+    conv: CONV_CASES,
+    matmul: MATMUL_CASES,
+    steps: ["d_step", ...(QUICK ? [] : ["gan_step"]), "fid"],
+    fidN: 10000,
+    fidD: 2048,
+  };
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(flags.torch!, {
+      args: [new URL("./torch/bench.py", import.meta.url).pathname],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    return {
+      missing: `${flags.torch} cannot start (${
+        error instanceof Error ? error.message : error
+      })`,
+    };
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(spec)));
+  await writer.close();
+  const out = await child.output();
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
+    return { missing: `PyTorch script failed: ${err}` };
+  }
+  const parsed = JSON.parse(new TextDecoder().decode(out.stdout));
+  return { version: parsed.torch, results: parsed.results };
+}
+
+// ---------------------------------------------------------------- kernels
+async function convKernels(mode: KernelMode): Promise<void> {
+  for (const c of CONV_CASES) {
+    const [n, h, w, inC] = c.x;
+    const rng = new Rng(1);
+    const oh = outSide(h, c.stride);
+    const ow = outSide(w, c.stride);
+    const x = tf.tensor4d(rng.normal(n * h * w * inC), [n, h, w, inC]);
+    const filter = tf.tensor4d(
+      rng.normal(c.k * c.k * inC * c.outC),
+      [c.k, c.k, inC, c.outC],
+    );
+    const dy = tf.tensor4d(rng.normal(n * oh * ow * c.outC), [
+      n,
+      oh,
+      ow,
+      c.outC,
+    ]);
+    for (const op of c.ops) {
+      const run = opFn(c, op, x, filter, dy);
+      add(
+        c.name,
+        op,
+        mode,
+        await time(run, mode === "wasm" ? Math.min(REPS, 3) : REPS),
+        convFlops(c),
+      );
+    }
+    tf.dispose([x, filter, dy]);
+  }
+}
+
+function opFn(
+  c: ConvCase,
+  op: ConvCase["ops"][number],
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  dy: tf.Tensor4D,
+): () => void {
+  switch (op) {
+    case "fwd":
+      return () => tf.conv2d(x, filter, c.stride, "same").dispose();
+    case "dgrad":
+    case "tconv":
+      return () =>
+        tf.conv2dTranspose(
+          dy,
+          filter,
+          c.x as [number, number, number, number],
+          c.stride,
+          "same",
+        ).dispose();
+    case "wgrad":
+      return () =>
+        (tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+          strides: c.stride,
+          pad: "same",
+          dataFormat: "NHWC",
+          filterShape: filter.shape,
+        }) as tf.Tensor).dispose();
+  }
+}
+
+async function matmulKernels(mode: KernelMode): Promise<void> {
+  for (const c of MATMUL_CASES) {
+    const rng = new Rng(2);
+    const a = tf.tensor2d(rng.normal(c.m * c.k), [c.m, c.k]);
+    const b = tf.tensor2d(rng.normal(c.k * c.n), [c.k, c.n]);
+    const dc = tf.tensor2d(rng.normal(c.m * c.n), [c.m, c.n]);
+    const flops = 2 * c.m * c.k * c.n;
+    add(
+      c.name,
+      "fwd",
+      mode,
+      await time(() => tf.matMul(a, b).dispose(), REPS),
+      flops,
+    );
+    add(
+      c.name,
+      "dA",
+      mode,
+      await time(() => tf.matMul(dc, b, false, true).dispose(), REPS),
+      flops,
+    );
+    add(
+      c.name,
+      "dB",
+      mode,
+      await time(() => tf.matMul(a, dc, true, false).dispose(), REPS),
+      flops,
+    );
+    tf.dispose([a, b, dc]);
+  }
+}
+
+// ---------------------------------------------------------------- steps
+async function handBuilt(mode: KernelMode): Promise<void> {
+  const d = discriminatorStep(3);
+  add(
+    "dcgan D Adam step (issue 10 network)",
+    "step",
+    mode,
+    await time(d.step, REPS),
+  );
+  d.dispose();
+  if (!QUICK) {
+    const g = ganStep(3);
+    add(
+      "dcgan32 GAN step (G + D, vanilla loss)",
+      "step",
+      mode,
+      await time(g.step, mode === "wasm" ? 1 : REPS),
+    );
+    g.dispose();
+  }
+}
+
+async function syntheticCifarDir(): Promise<string> {
+  // CIFAR-10's binary format with seeded random pixels: the real files need
+  // a download, and a step's time does not depend on the pixel values.
+  const dir = await Deno.makeTempDir({ prefix: "relgan-bench-" });
+  const count = 1000;
+  const rng = new Rng(4);
+  const bytes = new Uint8Array(count * 3072);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
+  const labels = Array.from({ length: count }, (_, i) => i % 10);
+  await Deno.writeFile(
+    `${dir}/test_batch.bin`,
+    encodeCifar10Records(bytes, labels),
+  );
+  return dir;
+}
+
+async function compiledStep(
+  name: string,
+  decl: Parameters<typeof compile>[0],
+  mode: KernelMode,
+  reps: number,
+): Promise<void> {
+  const compiled = await compile(decl);
+  let state: TrainState = initTrainState(compiled);
+  const t = await time(() => {
+    state = trainStep(compiled, state).state;
+  }, reps);
+  add(
+    name,
+    "step",
+    mode,
+    t,
+    undefined,
+    "relgan only: no PyTorch counterpart of the relation networks written",
+  );
+  disposeTrainState(state);
+  compiled.dispose();
+}
+
+async function compiledSteps(
+  mode: KernelMode,
+  cifarDir: string,
+): Promise<void> {
+  const toyLosses = [
+    ["relation", losses.relation(), true],
+    ["siamese", losses.siamese(), true],
+    ["vanilla", losses.vanilla(), false],
+    ["lsgan", losses.lsgan(), false],
+    ["wgan_gp", losses.wganGp(), false],
+    ["relativistic", losses.relativistic(), false],
+    ["hinge", losses.hinge(), false],
+  ] as const;
+  for (const [kind, loss, pair] of toyLosses) {
+    await compiledStep(
+      `toy 8 gaussians step, ${kind} loss (batch 256)`,
+      experiment(
+        {
+          name: `toy-${kind}`,
+          data: datasets.eightGaussians(),
+          latentDim: 2,
+          generator: networks.mlp({ hidden: [512, 512, 512], output: 2 }),
+          discriminator: networks.mlpDiscriminator({
+            hidden: [512, 512, 512],
+            ...(pair ? { relation: { merge: "concat" } } : {}),
+          }),
+          loss,
+          training: training({ batchSize: 256 }),
+        } as Parameters<typeof experiment>[0],
+      ),
+      mode,
+      REPS,
+    );
+  }
+  const cifar = datasets.cifar10({ dir: cifarDir, split: "test" });
+  await compiledStep(
+    "dcgan32 Relation GAN step (batch 64)",
+    experiment({
+      name: "dcgan32-relation",
+      data: cifar,
+      latentDim: 128,
+      generator: networks.dcganGenerator({ size: 32 }),
+      discriminator: networks.dcganDiscriminator({
+        size: 32,
+        relation: { merge: "concat" },
+      }),
+      loss: losses.relation(),
+      training: training({ batchSize: 64 }),
+    }),
+    mode,
+    mode === "wasm" ? 1 : REPS,
+  );
+  if (!QUICK) {
+    await compiledStep(
+      "CIFAR ResNet Relation GAN step (batch 64)",
+      experiment({
+        name: "resnet-relation",
+        data: cifar,
+        latentDim: 128,
+        generator: networks.resnetGenerator(),
+        discriminator: networks.resnetDiscriminator({
+          relation: { merge: "concat" },
+        }),
+        loss: losses.relation(),
+        training: training({ batchSize: 64 }),
+      }),
+      mode,
+      1,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- data, FID
+async function dataAndFid(cifarDir: string): Promise<void> {
+  const source = await loadCifar10({ dir: cifarDir, split: "test" });
+  const r = await measureDataThroughput(source, { batchSize: 64, batches: 50 });
+  rows.push({
+    case: "data pipeline, CIFAR-10 format, batch 64",
+    op: "images/s",
+    mode: "-",
+    relganMs: r.ms / 50,
+    rssMiB: Deno.memoryUsage().rss / 2 ** 20,
+    note: `${r.imagesPerSecond.toFixed(0)} images/s (ms per batch of 64)`,
+  });
+  const t0 = Deno.memoryUsage().rss;
+  const fid = benchFid(10000, 2048);
+  rows.push({
+    case: "FID 10000 x 2048 features",
+    op: "fid",
+    mode: "-",
+    relganMs: fid.totalMs,
+    rssMiB: Math.max(t0, Deno.memoryUsage().rss) / 2 ** 20,
+    note: `linear algebra: ${fid.linearAlgebra}; statistics ${
+      fid.statisticsMs.toFixed(0)
+    } ms, distance ${fid.distanceMs.toFixed(0)} ms`,
+  });
+}
+
+// ---------------------------------------------------------------- run
+const started = new Date().toISOString();
+const torch = await runTorch();
+const backend = await useBackend("wasm");
+const cifarDir = await syntheticCifarDir();
+const kernelDetails: Record<string, string> = {};
+for (const mode of modes) {
+  const status = setKernelMode(mode);
+  kernelDetails[mode] = status.detail;
+  await convKernels(status.active);
+  await matmulKernels(status.active);
+  await handBuilt(status.active);
+  await compiledSteps(status.active, cifarDir);
+}
+setKernelMode("native");
+await dataAndFid(cifarDir);
+await Deno.remove(cifarDir, { recursive: true });
+
+if ("results" in torch) {
+  for (const row of rows) {
+    const match = torch.results.find((r) =>
+      r.case === row.case && r.op === row.op
+    );
+    if (match === undefined) continue;
+    row.torchMs = match.ms;
+    row.torchRssMiB = match.rssMiB;
+    row.ratio = row.relganMs / match.ms;
+    if (row.gflops !== undefined) {
+      row.torchGflops = row.gflops * row.relganMs / match.ms;
+    }
+  }
+}
+
+const fmt = (v: number | undefined, digits = 1) =>
+  v === undefined ? "-" : v.toFixed(digits);
+const header = [
+  "case",
+  "op",
+  "mode",
+  "relgan ms",
+  "torch ms",
+  "ratio",
+  "GFLOP/s",
+  "torch GFLOP/s",
+  "RSS MiB",
+  "torch RSS MiB",
+];
+const table = [
+  `| ${header.join(" | ")} |`,
+  `|${header.map(() => "---").join("|")}|`,
+  ...rows.map((r) =>
+    `| ${r.case} | ${r.op} | ${r.mode} | ${fmt(r.relganMs)} | ${
+      fmt(r.torchMs)
+    } | ${fmt(r.ratio, 2)} | ${fmt(r.gflops)} | ${fmt(r.torchGflops)} | ${
+      fmt(r.rssMiB, 0)
+    } | ${fmt(r.torchRssMiB, 0)} |`
+  ),
+];
+const load = Deno.loadavg();
+console.log(`relgan benchmark, ${started}; ${backend.name} backend`);
+console.log(
+  `kernels: wasm = ${kernelDetails.wasm}; native = ${kernelDetails.native}`,
+);
+console.log(
+  "results" in torch
+    ? `PyTorch ${torch.version}, 2 threads (torch.set_num_threads(2))`
+    : `no PyTorch comparison: ${torch.missing}`,
+);
+console.log(
+  `load average at the end: ${
+    load.map((l) => l.toFixed(2)).join(", ")
+  } on ${navigator.hardwareConcurrency} cores (other processes share them: compare ratios within this run)`,
+);
+console.log(table.join("\n"));
+for (const r of rows.filter((r) => r.note)) {
+  console.log(`note: ${r.case}: ${r.note}`);
+}
+
+if (flags.out) {
+  await Deno.writeTextFile(
+    flags.out,
+    JSON.stringify(
+      {
+        started,
+        backend: backend.detail,
+        kernels: kernelDetails,
+        torch: "results" in torch ? torch.version : null,
+        torchMissing: "missing" in torch ? torch.missing : null,
+        loadAverage: load,
+        cores: navigator.hardwareConcurrency,
+        reps: REPS,
+        quick: QUICK,
+        rows,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+}
