@@ -107,28 +107,27 @@ export function trainStep(
   let adamG = state.adam.generator;
   let fakePrev = state.fakePrev;
   const dTerms: UpdateTerms[] = [];
-  let gTerms: UpdateTerms | null = null;
+  const gTerms: UpdateTerms[] = [];
 
-  const discriminatorUpdates = () => {
-    for (let k = 0; k < plan.dSteps; k++) {
+  // The updates of this step, in the plan's order.
+  const dUpdates = new Array<"d">(plan.dSteps).fill("d");
+  const updates = plan.order === "discriminator-first"
+    ? [...dUpdates, "g" as const]
+    : ["g" as const, ...dUpdates];
+  for (const update of updates) {
+    if (update === "d") {
+      // Sample; discriminator scores, loss and update.
       const result = discriminatorUpdate(compiled, state, adamD, fakePrev);
       adamD = result.adam;
       fakePrev = replaceHistory(fakePrev, result.fake, compiled);
       dTerms.push(result.terms);
+    } else {
+      // Sample; generator loss and update.
+      const result = generatorUpdate(compiled, state, adamG, fakePrev);
+      adamG = result.adam;
+      fakePrev = replaceHistory(fakePrev, result.fake, compiled);
+      gTerms.push(result.terms);
     }
-  };
-  const generatorUpdate_ = () => {
-    const result = generatorUpdate(compiled, state, adamG, fakePrev);
-    adamG = result.adam;
-    fakePrev = replaceHistory(fakePrev, result.fake, compiled);
-    gTerms = result.terms;
-  };
-  if (plan.order === "discriminator-first") {
-    discriminatorUpdates();
-    generatorUpdate_();
-  } else {
-    generatorUpdate_();
-    discriminatorUpdates();
   }
 
   // EMA of the generator's weights: ema ← decay · ema + (1 − decay) · w.
@@ -144,8 +143,7 @@ export function trainStep(
   }
 
   // Metrics: one device sync for every loss term and both weight sums.
-  const g = gTerms as UpdateTerms | null;
-  if (g === null) throw new Error("unreachable: the generator update ran");
+  const g = gTerms[0];
   const packed = tf.tidy(() =>
     tf.concat([
       ...dTerms.map((t) => t.values),
@@ -156,8 +154,7 @@ export function trainStep(
   ); // [dSteps · (1 + dTerms) + (1 + gTerms) + 2]
   const values = packed.dataSync(); // device sync
   packed.dispose();
-  for (const t of dTerms) t.values.dispose();
-  g.values.dispose();
+  for (const t of [...dTerms, g]) t.values.dispose();
 
   const losses: Record<string, number> = {};
   let offset = 0;
