@@ -40,22 +40,23 @@
  *
  * ## Sizing (measured, not assumed)
  *
- * `gan_toy.py` trains 512-unit MLPs for 100,000 iterations at batch 256; a
- * vanilla step of 256-unit MLPs at batch 256 already takes 430 ms on the
- * wasm backend of this 2-core machine, so the suite must be much smaller to
- * finish in well under 30 minutes. Measured on this machine (wasm, 1 thread,
- * while other work shared
- * the cores: load ≈ 7), one training step of width 64 and batch 128 took
- * 148 ms for Relation GAN (it scores three kinds of pairs), 45 ms vanilla,
- * 52 ms LSGAN, 66 ms WGAN-GP (a second-order gradient) and 34 ms RSGAN;
- * unloaded, a vanilla step took about 19 ms and width 128 at batch 256 about
- * 121 ms. Hence: width 64, batch 128, 1000 iterations, learning rate 1e-3
- * (ten times the toy script's 1e-4, to make up for 100× fewer iterations),
- * three seeds. That is 9 × (148 + 45 + 52 + 66 + 34) ms × 1000 ≈ 52 minutes
- * of loaded single-core time, about 26 minutes over 2 workers under that
- * load, and well under it on an idle machine. The networks are far from
- * converged in the literature's sense; the table reports what this budget
- * buys, for every method alike.
+ * `gan_toy.py` trains 512-unit MLPs for 100,000 iterations at batch 256.
+ * On the wasm backend of this 2-core machine a plain vanilla step of
+ * 256-unit MLPs at batch 256 already takes 430 ms, so the suite must be
+ * much smaller to finish in well under 30 minutes. Measured through the
+ * engine at width 64 and batch 128 (wasm, 1 thread, while other work kept
+ * the load near 7), a step took 148 ms for Relation GAN (it scores three
+ * kinds of pairs), 45 ms vanilla, 52 ms LSGAN, 66 ms WGAN-GP (a
+ * second-order gradient) and 34 ms RSGAN; one whole Relation GAN run of
+ * 1000 steps through the command line took 108 s of wall time but only
+ * 38 s of CPU time, a WGAN-GP run 70 s of wall and 27 s of CPU. Hence:
+ * width 64, batch 128, 1000 iterations, learning rate 1e-3 (ten times the
+ * toy script's 1e-4, to make up for 100× fewer iterations), three seeds.
+ * On an idle machine that is about 9 × (38 + 27 + 3 × 20) s ≈ 19 minutes
+ * of CPU, about 10 minutes over 2 workers; under the load
+ * above, about three times that. The networks are far from converged in
+ * the literature's sense; the table reports what this budget buys, for
+ * every method alike.
  *
  * ## Metrics
  *
