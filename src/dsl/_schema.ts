@@ -48,6 +48,8 @@ export type Field =
     readonly t: "numbers";
     readonly int?: boolean;
     readonly min?: number;
+    /** Exact number of entries. */
+    readonly length?: number;
     readonly opt?: boolean;
     readonly def?: readonly number[];
   }
@@ -78,6 +80,8 @@ export type Category =
   | "loss"
   | "margin"
   | "evaluator"
+  | "feature_network"
+  | "classifier_output"
   | "adam"
   | "training"
   | "schedule";
@@ -251,16 +255,70 @@ const loss: Kinds = {
   hinge: {},
 };
 
-const evaluator: Kinds = {
-  toy_modes: { samples: samples(2500) },
-  swiss_roll_distance: { samples: samples(2500) },
-  fid: { samples: samples(10000) },
-  kid: { samples: samples(10000) },
-  is: {
-    samples: samples(10000),
-    splits: { ...positiveInt, opt: true, def: 10 },
+const count = { ...positiveInt, opt: true } as const;
+const imageMetric = {
+  network: { t: "node", cat: "feature_network" },
+  samples: count,
+  batchSize: count,
+  resize: { t: "string", enum: ["bilinear", "nearest"], opt: true },
+  linearAlgebra: {
+    t: "string",
+    enum: ["auto", "openblas", "typescript"],
+    opt: true,
   },
-  stacked_mnist_modes: { samples: samples(26000) },
+} as const;
+const real = {
+  realSamples: count,
+  realSplit: { t: "string", opt: true },
+} as const;
+
+const evaluator: Kinds = {
+  toy_modes: {
+    samples: count,
+    sigmas: { t: "number", gt: 0, opt: true },
+    minCount: count,
+    keepSamples: { t: "number", int: true, min: 0, opt: true },
+  },
+  swiss_roll_distance: {
+    samples: count,
+    projections: count,
+    keepSamples: { t: "number", int: true, min: 0, opt: true },
+  },
+  fid: { ...imageMetric, ...real },
+  kid: { ...imageMetric, ...real, subsets: count, subsetSize: count },
+  is: { ...imageMetric, splits: count },
+  stacked_mnist_modes: {
+    samples: count,
+    minCount: count,
+    classifierDir: { t: "string", opt: true },
+    chunk: count,
+  },
+};
+
+const layout = { t: "string", enum: ["NHWC", "NCHW"], opt: true } as const;
+const featureNetwork: Kinds = {
+  inception_v3: {
+    path: { t: "string" },
+    featuresOutput: { t: "string", opt: true },
+    classifierOutput: { t: "node", cat: "classifier_output", opt: true },
+    layout,
+    inputRange: { t: "numbers", length: 2, opt: true },
+    expectedHash: { t: "string", opt: true },
+  },
+  graph_model: {
+    path: { t: "string" },
+    name: { t: "string", opt: true },
+    featuresOutput: { t: "string", opt: true },
+    classifierOutput: { t: "node", cat: "classifier_output", opt: true },
+    inputSize: { t: "numbers", int: true, min: 1, length: 3, opt: true },
+    inputRange: { t: "numbers", length: 2, opt: true },
+    layout,
+  },
+};
+
+const classifierOutput: Kinds = {
+  probabilities: { name: { t: "string" } },
+  logits: { name: { t: "string" } },
 };
 
 const adam: Kinds = {
@@ -357,6 +415,8 @@ export const SCHEMA: Readonly<Record<Category, Kinds>> = {
   loss,
   margin,
   evaluator,
+  feature_network: featureNetwork,
+  classifier_output: classifierOutput,
   adam,
   training,
   schedule,
@@ -516,6 +576,17 @@ function checkField(
           path,
           "has the wrong type",
           "a list of numbers",
+          v,
+        );
+        return;
+      }
+      if (f.length !== undefined && v.length !== f.length) {
+        issue(
+          issues,
+          "out_of_range",
+          path,
+          "has the wrong length",
+          `a list of ${f.length} numbers`,
           v,
         );
         return;

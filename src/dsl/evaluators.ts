@@ -25,11 +25,11 @@ export interface EvaluatorBuilders {
     options?: Options<SwissRollDistanceEvalDecl>,
   ): SwissRollDistanceEvalDecl;
   /** FID. */
-  fid(options?: Options<FidEvalDecl>): FidEvalDecl;
+  fid(options: Options<FidEvalDecl>): FidEvalDecl;
   /** KID. */
-  kid(options?: Options<KidEvalDecl>): KidEvalDecl;
+  kid(options: Options<KidEvalDecl>): KidEvalDecl;
   /** Inception score. */
-  inceptionScore(options?: Options<IsEvalDecl>): IsEvalDecl;
+  inceptionScore(options: Options<IsEvalDecl>): IsEvalDecl;
   /** Stacked-MNIST modes. */
   stackedMnistModes(
     options?: Options<StackedMnistModesEvalDecl>,
@@ -39,21 +39,27 @@ export interface EvaluatorBuilders {
 /**
  * Builders for every evaluator kind.
  *
- * @example
+ * @example FID with a local Inception-v3 graph
  * ```ts
  * import { evaluators } from "./evaluators.ts";
  * import assert from "node:assert/strict";
  *
- * assert.deepEqual(evaluators.fid({ samples: 5000 }), { kind: "fid", samples: 5000 });
+ * const network = { kind: "inception_v3", path: "models/inception" } as const;
+ * assert.deepEqual(evaluators.fid({ network, samples: 5000 }), {
+ *   kind: "fid",
+ *   network,
+ *   samples: 5000,
+ * });
+ * assert.throws(() => evaluators.toyModes({ samples: 0 }), RangeError);
  * ```
  */
 export const evaluators: EvaluatorBuilders = {
   toyModes: (o = {}) => built("evaluator", { kind: "toy_modes", ...o }),
   swissRollDistance: (o = {}) =>
     built("evaluator", { kind: "swiss_roll_distance", ...o }),
-  fid: (o = {}) => built("evaluator", { kind: "fid", ...o }),
-  kid: (o = {}) => built("evaluator", { kind: "kid", ...o }),
-  inceptionScore: (o = {}) => built("evaluator", { kind: "is", ...o }),
+  fid: (o) => built("evaluator", { kind: "fid", ...o }),
+  kid: (o) => built("evaluator", { kind: "kid", ...o }),
+  inceptionScore: (o) => built("evaluator", { kind: "is", ...o }),
   stackedMnistModes: (o = {}) =>
     built("evaluator", { kind: "stacked_mnist_modes", ...o }),
 };

@@ -409,48 +409,124 @@ export type LossDecl = PairLossDecl | SingleLossDecl;
 
 // -------------------------------------------------------------- evaluators
 
-/** Mode coverage, quality and KL on mixtures of Gaussians (toy lane). */
+// Evaluator options are the evaluators' own (their defaults live in
+// `src/metrics/` and `src/classifier/`), plus the `kind`.
+
+/** Mode coverage, quality and KL on mixtures of Gaussians (`toyModesEvaluator`). */
 export interface ToyModesEvalDecl {
   readonly kind: "toy_modes";
-  /** @default {2500} */
+  /** Generated points per evaluation. @default {2500} */
   readonly samples?: number;
+  /** Quality radius in standard deviations. @default {3} */
+  readonly sigmas?: number;
+  /** Points a mode needs to count as covered. @default {20} */
+  readonly minCount?: number;
+  /** Points kept in the final record. @default {500} */
+  readonly keepSamples?: number;
 }
 
-/** Distance between samples and the Swiss roll (toy lane). */
+/** Sliced Wasserstein distance to the Swiss roll (`swissRollDistanceEvaluator`). */
 export interface SwissRollDistanceEvalDecl {
   readonly kind: "swiss_roll_distance";
   /** @default {2500} */
   readonly samples?: number;
+  /** Random directions. @default {64} */
+  readonly projections?: number;
+  /** @default {500} */
+  readonly keepSamples?: number;
 }
 
-/** Fréchet Inception distance (metrics lane). */
-export interface FidEvalDecl {
+/** A classifier output of a feature network, for the Inception Score. */
+export interface ClassifierOutputDecl {
+  readonly kind: "probabilities" | "logits";
+  /** Output node name, e.g. `"softmax"`. */
+  readonly name: string;
+}
+
+/** The Inception-v3 graph in a local folder. */
+export interface InceptionV3Decl {
+  readonly kind: "inception_v3";
+  readonly path: string;
+  /** @default {"pool_3"} */
+  readonly featuresOutput?: string;
+  readonly classifierOutput?: ClassifierOutputDecl;
+  /** @default {"NHWC"} */
+  readonly layout?: "NHWC" | "NCHW";
+  /** @default {[-1, 1]} */
+  readonly inputRange?: readonly [number, number];
+  /** SHA-256 the weights must have. */
+  readonly expectedHash?: string;
+}
+
+/** Any tfjs graph model in a local folder. */
+export interface GraphModelDecl {
+  readonly kind: "graph_model";
+  readonly path: string;
+  readonly name?: string;
+  readonly featuresOutput?: string;
+  readonly classifierOutput?: ClassifierOutputDecl;
+  /** `[h, w, c]`; read from the model when absent. */
+  readonly inputSize?: readonly [number, number, number];
+  readonly inputRange?: readonly [number, number];
+  readonly layout?: "NHWC" | "NCHW";
+}
+
+/** The feature network of an image metric. */
+export type FeatureNetworkDecl = InceptionV3Decl | GraphModelDecl;
+
+/** Options of every image metric. */
+export interface ImageMetricDecl {
+  readonly network: FeatureNetworkDecl;
+  /** @default {10000} */
+  readonly samples?: number;
+  /** @default {50} */
+  readonly batchSize?: number;
+  /** @default {"bilinear"} */
+  readonly resize?: "bilinear" | "nearest";
+  /** @default {"auto"} */
+  readonly linearAlgebra?: "auto" | "openblas" | "typescript";
+}
+
+/** Fréchet Inception distance (`fidEvaluator`). */
+export interface FidEvalDecl extends ImageMetricDecl {
   readonly kind: "fid";
-  /** @default {10000} */
-  readonly samples?: number;
+  /** @default {samples} */
+  readonly realSamples?: number;
+  /** @default {"train"} */
+  readonly realSplit?: string;
 }
 
-/** Kernel Inception distance (metrics lane). */
-export interface KidEvalDecl {
+/** Kernel Inception distance (`kidEvaluator`). */
+export interface KidEvalDecl extends ImageMetricDecl {
   readonly kind: "kid";
-  /** @default {10000} */
-  readonly samples?: number;
+  /** @default {samples} */
+  readonly realSamples?: number;
+  /** @default {"train"} */
+  readonly realSplit?: string;
+  /** @default {100} */
+  readonly subsets?: number;
+  /** @default {1000} */
+  readonly subsetSize?: number;
 }
 
-/** Inception score (metrics lane). */
-export interface IsEvalDecl {
+/** Inception score (`inceptionScoreEvaluator`). */
+export interface IsEvalDecl extends ImageMetricDecl {
   readonly kind: "is";
-  /** @default {10000} */
-  readonly samples?: number;
   /** @default {10} */
   readonly splits?: number;
 }
 
-/** Modes of Stacked MNIST found by a classifier (data lane). */
+/** Modes of Stacked MNIST found by a classifier (`stackedMnistModesEvaluator`). */
 export interface StackedMnistModesEvalDecl {
   readonly kind: "stacked_mnist_modes";
   /** @default {26000} */
   readonly samples?: number;
+  /** @default {1} */
+  readonly minCount?: number;
+  /** Folder of the trained classifier. */
+  readonly classifierDir?: string;
+  /** @default {1000} */
+  readonly chunk?: number;
 }
 
 /** Any evaluator. */

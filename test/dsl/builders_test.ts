@@ -258,7 +258,8 @@ Deno.test("resolveExperiment: fills defaults everywhere, per-network Adam includ
   assert.equal(r.schedule.logEvery, 10);
   assert.equal(r.schedule.sampleCount, 64);
   assert.deepEqual(r.loss, { kind: "vanilla", generator: "non-saturating" });
-  assert.deepEqual(r.evaluators, [{ kind: "toy_modes", samples: 2500 }]);
+  // Evaluator and dataset options keep their owners' defaults (src/metrics, src/data).
+  assert.deepEqual(r.evaluators, [{ kind: "toy_modes" }]);
   assert.deepEqual(r.generator.layers[2], {
     kind: "dense",
     units: 2,
