@@ -97,7 +97,6 @@ const init = {
   def: "glorot_uniform",
 } as const;
 const sn = { t: "boolean", opt: true, def: false } as const;
-const samples = (def: number) => ({ ...positiveInt, opt: true, def });
 
 const side = { t: "side", opt: false } as const;
 const channels = { t: "number", int: true, oneOf: [1, 3], opt: true } as const;
