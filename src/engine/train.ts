@@ -336,33 +336,42 @@ export async function train(
   }
 }
 
-/** The first non-finite loss term or weight sum, or `null`. */
+/**
+ * Every non-finite loss term and weight sum, losses first in their logged
+ * order, or `null` when all are finite.
+ */
 function findNonFinite(
   result: StepResult,
-): { term: string; value: number } | null {
+): Array<{ term: string; value: number }> | null {
+  const bad: Array<{ term: string; value: number }> = [];
   for (const [term, value] of Object.entries(result.losses)) {
-    if (!Number.isFinite(value)) return { term, value };
+    if (!Number.isFinite(value)) bad.push({ term, value });
   }
   for (const net of ["generator", "discriminator"] as const) {
     const value = result.weightSums[net];
-    if (!Number.isFinite(value)) return { term: `${net} weights`, value };
+    if (!Number.isFinite(value)) bad.push({ term: `${net} weights`, value });
   }
-  return null;
+  return bad.length > 0 ? bad : null;
 }
 
 function describeDivergence(
   compiled: CompiledExperiment,
   step: number,
-  bad: { term: string; value: number },
+  all: Array<{ term: string; value: number }>,
   lastCheckpoint: number | null,
   outDir: string | null,
 ): Divergence {
   const { optim } = compiled.plan;
-  const what = bad.term.endsWith("weights")
-    ? `the ${bad.term} became ${bad.value}`
-    : `the ${
-      bad.term.startsWith("d/") ? "discriminator" : "generator"
-    } loss term "${bad.term}" is ${bad.value}`;
+  const describe = (bad: { term: string; value: number }) =>
+    bad.term.endsWith("weights")
+      ? `the ${bad.term} became ${bad.value}`
+      : `the ${
+        bad.term.startsWith("d/") ? "discriminator" : "generator"
+      } loss term "${bad.term}" is ${bad.value}`;
+  const bad = all[0];
+  const others = all.slice(1).map((b) => b.term);
+  const what = describe(bad) +
+    (others.length > 0 ? ` (also non-finite: ${others.join(", ")})` : "");
   const kept = outDir === null
     ? "nothing was written (no run directory)"
     : lastCheckpoint === null

@@ -22,6 +22,7 @@ import type {
 } from "../../src/losses/types.ts";
 import type { Evaluator } from "../../src/metrics/types.ts";
 import { gaussianData, tinyExperiment } from "./_fixture.ts";
+import { assertNoLeak } from "../_helpers.ts";
 
 await useBackend("cpu");
 
@@ -231,12 +232,17 @@ Deno.test("train writes a complete run directory: spec, command, metrics, summar
       },
     });
     const records: TrainRecord[] = [];
-    const summary = await train(compiled, {
-      outDir: dir,
-      argv: ["experiments/tiny.ts", "--seed", "7"],
-      backendLine: "backend cpu (JavaScript): requested",
-      onRecord: (r) => records.push(r),
-    });
+    // Sampling, evaluating and checkpointing leave no tensor behind either.
+    const summary = await assertNoLeak(
+      "train with a run directory",
+      () =>
+        train(compiled, {
+          outDir: dir,
+          argv: ["experiments/tiny.ts", "--seed", "7"],
+          backendLine: "backend cpu (JavaScript): requested",
+          onRecord: (r) => records.push(r),
+        }),
+    );
     assert.equal(summary.status, "completed");
 
     // spec.yaml is the declaration.
@@ -373,7 +379,7 @@ Deno.test("train stops on a forced NaN (learning rate 1e9) with the step and ter
     assert.match(
       divergence.message,
       new RegExp(
-        `^Training tiny diverged at step ${divergence.step}: the .* is (NaN|-?Infinity); the last good checkpoint \\(step ${
+        `^Training tiny diverged at step ${divergence.step}: the [^;]* is (NaN|-?Infinity)( \\(also non-finite: [^;]*\\))?; the last good checkpoint \\(step ${
           divergence.step - 1
         }\\) is kept in .*checkpoint.ckpt\\. Lower the learning rates \\(generator 1000000000, discriminator 1000000000\\)`,
       ),
@@ -487,4 +493,33 @@ Deno.test("train refuses to resume a checkpoint of another declaration, naming t
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("train stops when a weight turns NaN while every loss stays finite, naming the network", async () => {
+  // Generator first, so that the poisoned discriminator update comes last.
+  const base = tinyExperiment({
+    loss: "single",
+    plan: { order: "generator-first" },
+  });
+  const single = base.loss as SingleLoss;
+  // d/dx √x is infinite at 0, so 0 · ∞ puts NaN in every gradient while the
+  // loss value itself, √0 = 0, stays finite.
+  const poisoned: SingleLoss = {
+    ...single,
+    discriminator(critic, batch): LossValue {
+      const score = tf.mean(critic(batch.real)); // []
+      const total = tf.sqrt(tf.mul(0, tf.square(score))) as tf.Scalar;
+      return { total, terms: { poison: total } };
+    },
+  };
+  const summary = await train({ ...base, loss: poisoned });
+  assert.equal(summary.status, "diverged");
+  assert.equal(summary.divergence!.step, 1);
+  assert.equal(summary.divergence!.term, "discriminator weights");
+  assert.match(
+    summary.divergence!.message,
+    /^Training tiny diverged at step 1: the discriminator weights became NaN; nothing was written \(no run directory\)/,
+  );
+  assert.equal(summary.final["d/total"], 0);
+  base.dispose();
 });
