@@ -33,7 +33,7 @@ Deno.test("gaussians: 3 datasets × 5 methods × 3 seeds, valid, without warning
     [...new Set(gaussians.runs.map((r) => r.loss.kind))],
     ["relation", "vanilla", "lsgan", "wgan_gp", "relativistic"],
   );
-  assert.equal(smoke.runs.length, 3 * 2);
+  assert.equal(smoke.runs.length, 3);
   assert.equal(validate(smoke).ok, true);
 });
 
@@ -101,11 +101,11 @@ Deno.test("gaussians report writes the figure and the mean ± std table", async 
       { name: "roll-relation-s1", summary: await fakeSummary("roll", 4, 0) },
       { name: "roll-vanilla-s1", summary: null },
     ].map((r) => ({ ...r, dir: `${dir}/${r.name}` }));
-    const files = await report({ outDir: dir, runs, smoke: true });
+    const files = await report({ outDir: dir, runs, smoke: false });
 
     const image = decode(await Deno.readFile(files.figure));
-    // Rows: 3 datasets; columns: real data + the smoke suite's 2 methods.
-    assert.equal(image.width, 110 + 3 * 180 + 2 * 6 + 8);
+    // Rows: 3 datasets; columns: real data + 5 methods.
+    assert.equal(image.width, 110 + 6 * 180 + 5 * 6 + 8);
     assert.equal(image.height, 28 + 3 * (180 + 6) + 22 + 4);
 
     const md = await Deno.readTextFile(files.markdown);
@@ -130,8 +130,8 @@ Deno.test("gaussians report writes the figure and the mean ± std table", async 
     );
 
     const json = JSON.parse(await Deno.readTextFile(files.json));
-    assert.equal(json.smoke, true);
-    assert.equal(json.settings.iterations, SMOKE_SETTINGS.iterations);
+    assert.equal(json.smoke, false);
+    assert.equal(json.settings.iterations, SETTINGS.iterations);
     const roll = json.rows.find((r: { dataset: string; method: string }) =>
       r.dataset === "Swiss roll" && r.method === "Relation GAN"
     );
@@ -139,6 +139,64 @@ Deno.test("gaussians report writes the figure and the mean ± std table", async 
       roll.metrics.swiss_roll_sw2.mean,
       runs[3].summary!.swiss_roll_sw2,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gaussians --smoke through the command line: three worker runs, then the figure and the table", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "relgan_gaussians_smoke_" });
+  try {
+    const out = `${dir}/suite`;
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--unstable-webgpu",
+        "src/cli/run.ts",
+        "experiments/gaussians.ts",
+        "--smoke",
+        "--backend",
+        "wasm",
+        "--out",
+        out,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stdout) +
+      new TextDecoder().decode(stderr);
+    assert.equal(code, 0, text);
+    assert.match(
+      text,
+      /suite gaussians-smoke: 3 completed, 0 diverged, 0 failed/,
+    );
+
+    for (const run of smoke.runs) {
+      const summary = JSON.parse(
+        await Deno.readTextFile(`${out}/${run.name}/summary.json`),
+      );
+      assert.equal(summary.status, "completed", run.name);
+      assert.equal(summary.steps, SMOKE_SETTINGS.iterations);
+      const keys = run.data.kind === "swiss_roll"
+        ? ["swiss_roll_sw2", "swiss_roll_sw2_floor"]
+        : ["modes_covered", "high_quality_fraction", "mode_kl"];
+      for (const key of keys) {
+        assert.equal(typeof summary[key], "number", `${run.name}: ${key}`);
+      }
+    }
+
+    const image = decode(await Deno.readFile(`${out}/gaussians.png`));
+    // Columns: real data and Relation GAN.
+    assert.equal(image.width, 110 + 2 * 180 + 6 + 8);
+    const md = await Deno.readTextFile(`${out}/gaussians.md`);
+    const rows = md.split("\n").filter((l) =>
+      /^\| (8|25) Gaussians|^\| Swiss roll/.test(l)
+    );
+    assert.equal(rows.length, 3, md);
+    for (const row of rows) assert.match(row, /\| 1\/1 \|$/);
+    const json = JSON.parse(await Deno.readTextFile(`${out}/gaussians.json`));
+    assert.equal(json.rows.length, 3);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
