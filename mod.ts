@@ -18,3 +18,4 @@ export * from "./src/dsl/mod.ts";
 export * from "./src/compiler/mod.ts";
 export * from "./src/engine/mod.ts";
 export * from "./src/report/mod.ts";
+export * from "./src/suite/mod.ts";
