@@ -37,7 +37,7 @@ export interface DcganOptions {
   readonly alpha?: number;
   /** Spectral normalisation on every weight layer of the discriminator. @default {false} */
   readonly spectralNorm?: boolean;
-  /** @default {"normal_002"} */
+  /** Weight initialiser. @default {"normal_002"} */
   readonly init?: InitKind;
   /** The discriminator's relation form. @default {undefined} */
   readonly relation?: RelationOptions;

@@ -24,7 +24,7 @@ export interface ResnetGeneratorOptions {
   readonly outChannels?: number;
   /** Spectral normalisation on every weight layer. @default {false} */
   readonly spectralNorm?: boolean;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
 }
 
@@ -34,7 +34,7 @@ export interface ResnetDiscriminatorOptions {
   readonly channels?: number;
   /** Spectral normalisation on every weight layer (SNGAN); the paper removes it. @default {false} */
   readonly spectralNorm?: boolean;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
   /** The relation form. @default {undefined} */
   readonly relation?: RelationOptions;

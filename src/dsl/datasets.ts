@@ -7,6 +7,7 @@
 
 import { built } from "./_build.ts";
 import type {
+  BuilderOptions,
   Cifar10Decl,
   EightGaussiansDecl,
   ImageFolderDecl,
@@ -18,39 +19,43 @@ import type {
   TwentyFiveGaussiansDecl,
 } from "./types.ts";
 
-type Side<S> = S extends number ? [S, S]
+/** The `[h, w]` of an image `size` option (a side or a pair). */
+export type Side<S> = S extends number ? [S, S]
   : S extends readonly [infer H extends number, infer W extends number] ? [H, W]
   : [number, number];
-type ImageShape<S, C> = [...Side<S>, C extends 1 ? 1 : 3];
-
-type Options<T> = Omit<T, "kind">;
+/** The `[h, w, c]` shape of an image dataset with `size` S and `channels` C. */
+export type ImageShape<S, C> = [...Side<S>, C extends 1 ? 1 : 3];
 
 /** The dataset builders; see each declaration type for fields and defaults. */
 export interface DatasetBuilders {
   /** 8 Gaussians on a circle, `[2]`. */
   eightGaussians(
-    options?: Options<EightGaussiansDecl>,
+    options?: BuilderOptions<EightGaussiansDecl>,
   ): EightGaussiansDecl & Shaped<[2]>;
   /** 25 Gaussians on a 5 × 5 grid, `[2]`. */
   twentyFiveGaussians(
-    options?: Options<TwentyFiveGaussiansDecl>,
+    options?: BuilderOptions<TwentyFiveGaussiansDecl>,
   ): TwentyFiveGaussiansDecl & Shaped<[2]>;
   /** The Swiss roll, `[2]`. */
-  swissRoll(options?: Options<SwissRollDecl>): SwissRollDecl & Shaped<[2]>;
+  swissRoll(
+    options?: BuilderOptions<SwissRollDecl>,
+  ): SwissRollDecl & Shaped<[2]>;
   /** MNIST, `[28, 28, 1]`. */
-  mnist(options?: Options<MnistDecl>): MnistDecl & Shaped<[28, 28, 1]>;
+  mnist(options?: BuilderOptions<MnistDecl>): MnistDecl & Shaped<[28, 28, 1]>;
   /** Stacked MNIST, `[28, 28, 3]`. */
   stackedMnist<S extends 28 | 32 = 28>(
-    options?: Options<StackedMnistDecl> & { readonly imageSize?: S },
+    options?: BuilderOptions<StackedMnistDecl> & { readonly imageSize?: S },
   ): StackedMnistDecl & Shaped<[S, S, 3]>;
   /** CIFAR-10, `[32, 32, 3]`. */
-  cifar10(options?: Options<Cifar10Decl>): Cifar10Decl & Shaped<[32, 32, 3]>;
+  cifar10(
+    options?: BuilderOptions<Cifar10Decl>,
+  ): Cifar10Decl & Shaped<[32, 32, 3]>;
   /** A folder of images, `[size, size, 3]`. */
   imageFolder<
     const S extends number | readonly [number, number],
     C extends 1 | 3 = 3,
   >(
-    options: Options<ImageFolderDecl> & {
+    options: BuilderOptions<ImageFolderDecl> & {
       readonly size: S;
       readonly channels?: C;
     },
@@ -60,7 +65,10 @@ export interface DatasetBuilders {
     const S extends number | readonly [number, number],
     C extends 1 | 3 = 3,
   >(
-    options: Options<LsunDecl> & { readonly size: S; readonly channels?: C },
+    options: BuilderOptions<LsunDecl> & {
+      readonly size: S;
+      readonly channels?: C;
+    },
   ): LsunDecl & Shaped<ImageShape<S, C>>;
 }
 

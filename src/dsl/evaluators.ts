@@ -6,6 +6,7 @@
 
 import { built } from "./_build.ts";
 import type {
+  BuilderOptions,
   FidEvalDecl,
   IsEvalDecl,
   KidEvalDecl,
@@ -14,25 +15,23 @@ import type {
   ToyModesEvalDecl,
 } from "./types.ts";
 
-type Options<T> = Omit<T, "kind">;
-
 /** The evaluator builders; see each declaration type for fields and defaults. */
 export interface EvaluatorBuilders {
   /** Modes covered, high-quality fraction and mode KL on Gaussian mixtures. */
-  toyModes(options?: Options<ToyModesEvalDecl>): ToyModesEvalDecl;
+  toyModes(options?: BuilderOptions<ToyModesEvalDecl>): ToyModesEvalDecl;
   /** A distance between samples and the Swiss roll. */
   swissRollDistance(
-    options?: Options<SwissRollDistanceEvalDecl>,
+    options?: BuilderOptions<SwissRollDistanceEvalDecl>,
   ): SwissRollDistanceEvalDecl;
   /** FID. */
-  fid(options: Options<FidEvalDecl>): FidEvalDecl;
+  fid(options: BuilderOptions<FidEvalDecl>): FidEvalDecl;
   /** KID. */
-  kid(options: Options<KidEvalDecl>): KidEvalDecl;
+  kid(options: BuilderOptions<KidEvalDecl>): KidEvalDecl;
   /** Inception score. */
-  inceptionScore(options: Options<IsEvalDecl>): IsEvalDecl;
+  inceptionScore(options: BuilderOptions<IsEvalDecl>): IsEvalDecl;
   /** Stacked-MNIST modes. */
   stackedMnistModes(
-    options?: Options<StackedMnistModesEvalDecl>,
+    options?: BuilderOptions<StackedMnistModesEvalDecl>,
   ): StackedMnistModesEvalDecl;
 }
 

@@ -8,6 +8,7 @@ import { built, deepFreeze } from "./_build.ts";
 import { assertValid } from "./validate.ts";
 import type {
   AdamDecl,
+  BuilderOptions,
   DiscriminatorDecl,
   ExperimentCommon,
   ExperimentDecl,
@@ -23,14 +24,13 @@ import type {
   TrainingDecl,
 } from "./types.ts";
 
-type Options<T> = Omit<T, "kind">;
-
 /** What {@linkcode experiment} takes: a pair loss needs a relation discriminator. */
 export type ExperimentOptions =
-  | Options<SingleExperimentDecl>
-  | Options<PairExperimentDecl>;
+  | BuilderOptions<SingleExperimentDecl>
+  | BuilderOptions<PairExperimentDecl>;
 
-type Literal<S> = S extends readonly number[]
+/** Whether a shape type is made of literal numbers only. */
+export type Literal<S> = S extends readonly number[]
   ? number extends S[number] ? false : true
   : false;
 
@@ -156,7 +156,7 @@ export function suite(
  * @returns The frozen declaration.
  * @throws {RangeError} When a value is out of range (e.g. β₁ ≥ 1).
  */
-export function adam(options: Options<AdamDecl> = {}): AdamDecl {
+export function adam(options: BuilderOptions<AdamDecl> = {}): AdamDecl {
   return built("adam", { kind: "adam", ...options });
 }
 
@@ -167,7 +167,9 @@ export function adam(options: Options<AdamDecl> = {}): AdamDecl {
  * @returns The frozen declaration.
  * @throws {RangeError} When a value is out of range.
  */
-export function training(options: Options<TrainingDecl> = {}): TrainingDecl {
+export function training(
+  options: BuilderOptions<TrainingDecl> = {},
+): TrainingDecl {
   return built("training", { kind: "training", ...options });
 }
 
@@ -178,6 +180,8 @@ export function training(options: Options<TrainingDecl> = {}): TrainingDecl {
  * @returns The frozen declaration.
  * @throws {RangeError} When a value is out of range.
  */
-export function schedule(options: Options<ScheduleDecl> = {}): ScheduleDecl {
+export function schedule(
+  options: BuilderOptions<ScheduleDecl> = {},
+): ScheduleDecl {
   return built("schedule", { kind: "schedule", ...options });
 }

@@ -23,6 +23,7 @@ export type IssueCode =
 export interface DeclarationIssue {
   /** Errors stop compilation; warnings do not. */
   readonly severity: "error" | "warning";
+  /** What kind of problem. */
   readonly code: IssueCode;
   /** Where the problem is, e.g. `["discriminator", "relation", "layers", 0]`. */
   readonly path: IssuePath;

@@ -11,6 +11,7 @@ import type {
   ActivationFn,
   AvgPoolDecl,
   BatchNormDecl,
+  BuilderOptions,
   Conv2dDecl,
   Conv2dTransposeDecl,
   DenseDecl,
@@ -23,23 +24,24 @@ import type {
   UpsampleDecl,
 } from "./types.ts";
 
-type Options<T> = Omit<T, "kind">;
-
 /** The layer builders; see each declaration type for the fields and defaults. */
 export interface LayerBuilders {
   /** y = x W + b: `[batch, n]` → `[batch, units]`. */
-  dense(units: number, options?: Omit<Options<DenseDecl>, "units">): DenseDecl;
+  dense(
+    units: number,
+    options?: Omit<BuilderOptions<DenseDecl>, "units">,
+  ): DenseDecl;
   /** 2-D convolution: `[b, h, w, c]` → `[b, h/stride, w/stride, filters]` ("same"). */
   conv2d(
     filters: number,
     kernel: number,
-    options?: Omit<Options<Conv2dDecl>, "filters" | "kernel">,
+    options?: Omit<BuilderOptions<Conv2dDecl>, "filters" | "kernel">,
   ): Conv2dDecl;
   /** Transposed convolution: `[b, h, w, c]` → `[b, h·stride, w·stride, filters]`. */
   conv2dTranspose(
     filters: number,
     kernel: number,
-    options?: Omit<Options<Conv2dTransposeDecl>, "filters" | "kernel">,
+    options?: Omit<BuilderOptions<Conv2dTransposeDecl>, "filters" | "kernel">,
   ): Conv2dTransposeDecl;
   /** Element-wise activation. */
   activation(fn: ActivationFn, options?: { alpha?: number }): ActivationDecl;
@@ -50,7 +52,7 @@ export interface LayerBuilders {
   /** tanh(x). */
   tanh(): ActivationDecl;
   /** Batch normalisation over all axes but the last. */
-  batchNorm(options?: Options<BatchNormDecl>): BatchNormDecl;
+  batchNorm(options?: BuilderOptions<BatchNormDecl>): BatchNormDecl;
   /** Nearest-neighbour up-sampling by `factor` (default 2). */
   upsample(factor?: number): UpsampleDecl;
   /** Average pooling over `size × size` windows (default 2). */
@@ -64,7 +66,7 @@ export interface LayerBuilders {
   /** A residual block of the SNGAN ResNet. */
   resBlock(
     filters: number,
-    options?: Omit<Options<ResBlockDecl>, "filters">,
+    options?: Omit<BuilderOptions<ResBlockDecl>, "filters">,
   ): ResBlockDecl;
   /** Layers in sequence (also a block inside a bigger sequence). */
   sequential(layers: readonly LayerDecl[]): SequentialDecl;

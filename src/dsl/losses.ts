@@ -7,6 +7,7 @@
 
 import { built } from "./_build.ts";
 import type {
+  BuilderOptions,
   HingeLossDecl,
   LsganLossDecl,
   RelationLossDecl,
@@ -17,22 +18,22 @@ import type {
 } from "./types.ts";
 export type { PairLossDecl, SingleLossDecl } from "./types.ts";
 
-type Options<T> = Omit<T, "kind">;
-
 /** The loss builders; see each declaration type for fields and defaults. */
 export interface LossBuilders {
   /** The triplet relation loss (paper section 3.2). */
-  relation(options?: Options<RelationLossDecl>): RelationLossDecl;
+  relation(options?: BuilderOptions<RelationLossDecl>): RelationLossDecl;
   /** The siamese loss (paper table 7). */
-  siamese(options?: Options<SiameseLossDecl>): SiameseLossDecl;
+  siamese(options?: BuilderOptions<SiameseLossDecl>): SiameseLossDecl;
   /** The original GAN loss. */
-  vanilla(options?: Options<VanillaLossDecl>): VanillaLossDecl;
+  vanilla(options?: BuilderOptions<VanillaLossDecl>): VanillaLossDecl;
   /** Least squares. */
   lsgan(): LsganLossDecl;
   /** WGAN-GP. */
-  wganGp(options?: Options<WganGpLossDecl>): WganGpLossDecl;
+  wganGp(options?: BuilderOptions<WganGpLossDecl>): WganGpLossDecl;
   /** RSGAN, or RaGAN with `average: true`. */
-  relativistic(options?: Options<RelativisticLossDecl>): RelativisticLossDecl;
+  relativistic(
+    options?: BuilderOptions<RelativisticLossDecl>,
+  ): RelativisticLossDecl;
   /** Hinge. */
   hinge(): HingeLossDecl;
 }

