@@ -31,7 +31,7 @@ export interface BuiltLayer {
 /** Where variables are created: the generator and the name prefix. */
 export interface BuildContext {
   readonly rng: Rng;
-  /** The network's name, e.g. `"generator"`; prefixes every variable name. */
+  /** The network's name, e.g. `"generator"` (the first part of every path). */
   readonly network: string;
 }
 
@@ -51,7 +51,7 @@ function variable(
   values: Float32Array,
   trainable: boolean,
 ): tf.Variable {
-  const name = uniqueName(`${ctx.network}/${formatPath(path)}/${label}`);
+  const name = uniqueName(`${formatPath(path)}/${label}`);
   const initial = tf.tensor(values, shape, "float32");
   const v = tf.variable(initial, trainable, name);
   initial.dispose();

@@ -50,3 +50,4 @@ export {
   EVALUATOR_FACTORIES,
   type EvaluatorFactory,
 } from "./evaluator_table.ts";
+export { type ParameterRow, parameterTable } from "./parameter_table.ts";

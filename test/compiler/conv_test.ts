@@ -13,6 +13,7 @@ import {
   type CompiledNetwork,
   type CompiledPairNetwork,
   compileNetwork,
+  parameterTable,
 } from "../../src/compiler/mod.ts";
 import { Rng } from "../../src/random.ts";
 import { assertClose, assertNoLeak } from "../_helpers.ts";
@@ -338,4 +339,117 @@ Deno.test("shape checking: a conv discriminator on the wrong data names the laye
       ),
     /res_block down-sampling needs an even height and width/,
   );
+});
+
+Deno.test("res_block: up-sampling and optimised first blocks match graphs built by hand", () => {
+  const byName = (net: CompiledNetwork, suffix: string) => {
+    const v = [...net.variables, ...net.state].find((x) =>
+      x.name.endsWith(suffix)
+    );
+    assert.ok(v, `no variable ${suffix}`);
+    return v;
+  };
+  const convBy = (net: CompiledNetwork, part: string, x: tf.Tensor) =>
+    tf.add(
+      tf.conv2d(
+        x as tf.Tensor4D,
+        byName(net, `${part}/kernel`) as tf.Tensor4D,
+        1,
+        "same",
+      ),
+      byName(net, `${part}/bias`),
+    );
+  const up = (x: tf.Tensor) =>
+    tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [
+      x.shape[1]! * 2,
+      x.shape[2]! * 2,
+    ]);
+  const pool = (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 2, 2, "valid");
+  // Inference-mode batch norm with fresh statistics (mean 0, variance 1, γ = 1, β = 0) is x / √(1 + ε).
+  const bn = (x: tf.Tensor) => tf.div(x, Math.sqrt(1 + 1e-5));
+  const x = tf.tensor4d(new Rng(8).normal(2 * 4 * 4 * 3), [2, 4, 4, 3]);
+
+  const g = compileNetwork(
+    layers.sequential([
+      layers.resBlock(5, { resample: "up", batchNorm: true }),
+    ]),
+    [4, 4, 3],
+    { rng: rng(), path: "g" },
+  );
+  const gGot = g.apply(x, { training: false });
+  const gWant = tf.tidy(() => {
+    const h = convBy(
+      g,
+      "conv2",
+      tf.relu(bn(convBy(g, "conv1", up(tf.relu(bn(x)))))),
+    );
+    return tf.add(h, convBy(g, "shortcut", up(x)));
+  });
+  assert.deepEqual(gGot.shape, [2, 8, 8, 5]);
+  assertClose(gGot.dataSync(), gWant.dataSync(), 1e-4, "generator block");
+
+  const d = compileNetwork(
+    layers.sequential([layers.resBlock(5, { resample: "down", first: true })]),
+    [4, 4, 3],
+    { rng: rng(), path: "d" },
+  );
+  const dGot = d.apply(x, { training: false });
+  const dWant = tf.tidy(() => {
+    const h = pool(convBy(d, "conv2", tf.relu(convBy(d, "conv1", x))));
+    return tf.add(h, convBy(d, "shortcut", pool(x)));
+  });
+  assert.deepEqual(dGot.shape, [2, 2, 2, 5]);
+  assertClose(
+    dGot.dataSync(),
+    dWant.dataSync(),
+    1e-4,
+    "first discriminator block",
+  );
+
+  const plain = compileNetwork(layers.sequential([layers.resBlock(3)]), [
+    4,
+    4,
+    3,
+  ], { rng: rng(), path: "p" });
+  assert.equal(
+    plain.variables.some((v) => v.name.includes("shortcut")),
+    false,
+    "identity shortcut when shapes agree",
+  );
+  const pGot = plain.apply(x, { training: false });
+  const pWant = tf.tidy(() =>
+    tf.add(
+      convBy(plain, "conv2", tf.relu(convBy(plain, "conv1", tf.relu(x)))),
+      x,
+    )
+  );
+  assertClose(pGot.dataSync(), pWant.dataSync(), 1e-4, "plain block");
+
+  tf.dispose([x, gGot, gWant, dGot, dWant, pGot, pWant]);
+  for (const n of [g, d, plain]) n.dispose();
+});
+
+Deno.test("parameterTable: per-layer rows sum to the network's counts", () => {
+  const g = compileNetwork(
+    networks.dcganGenerator({ size: 32, baseChannels: 4, maxChannels: 8 }),
+    [8],
+    { rng: rng(), path: "generator" },
+  );
+  const rows = parameterTable(g);
+  assert.equal(rows.reduce((n, r) => n + r.params, 0), g.paramCount);
+  assert.equal(
+    rows.reduce((n, r) => n + r.state, 0),
+    g.state.reduce((n, v) => n + v.size, 0),
+  );
+  assert.deepEqual(rows[0], {
+    path: "generator.layers[0].layers[0]",
+    params: 8 * 4 * 4 * 8 + 4 * 4 * 8,
+    state: 0,
+  });
+  assert.deepEqual(rows[1], {
+    path: "generator.layers[0].layers[2]",
+    params: 2 * 8,
+    state: 2 * 8,
+  });
+  g.dispose();
 });
