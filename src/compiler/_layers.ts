@@ -44,7 +44,6 @@ function uniqueName(name: string): string {
 }
 
 function variable(
-  ctx: BuildContext,
   path: IssuePath,
   label: string,
   shape: number[],
@@ -108,7 +107,6 @@ function weight(
   const rng = ctx.rng.fork(`${formatPath(path)}/kernel`);
   const n = shape.reduce((a, b) => a * b, 1);
   const w = variable(
-    ctx,
     path,
     "kernel",
     shape,
@@ -120,14 +118,7 @@ function weight(
   const out = shape[shape.length - 1];
   const u0 = rng.fork("sn_u").normal(out);
   const norm = Math.hypot(...u0) || 1;
-  const u = variable(
-    ctx,
-    path,
-    "sn_u",
-    [out],
-    u0.map((x) => x / norm),
-    false,
-  );
+  const u = variable(path, "sn_u", [out], u0.map((x) => x / norm), false);
   state.push(u);
   return (training) => {
     const m = tf.reshape(w, [-1, out]); // [fan, out]
@@ -150,7 +141,7 @@ function bias(
   n: number,
   variables: tf.Variable[],
 ): tf.Variable {
-  const b = variable(ctx, path, "bias", [n], new Float32Array(n), true);
+  const b = variable(path, "bias", [n], new Float32Array(n), true);
   variables.push(b);
   return b;
 }
@@ -186,7 +177,6 @@ function batchNorm(
   epsilon: number,
 ): BuiltLayer & { inputRank?: number } {
   const gamma = variable(
-    ctx,
     path,
     "gamma",
     [channels],
@@ -194,7 +184,6 @@ function batchNorm(
     true,
   );
   const beta = variable(
-    ctx,
     path,
     "beta",
     [channels],
@@ -202,7 +191,6 @@ function batchNorm(
     true,
   );
   const mean = variable(
-    ctx,
     path,
     "moving_mean",
     [channels],
@@ -210,7 +198,6 @@ function batchNorm(
     false,
   );
   const vari = variable(
-    ctx,
     path,
     "moving_variance",
     [channels],
