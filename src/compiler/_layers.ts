@@ -136,7 +136,6 @@ function weight(
 }
 
 function bias(
-  ctx: BuildContext,
   path: IssuePath,
   n: number,
   variables: tf.Variable[],
@@ -170,12 +169,11 @@ function activate(x: tf.Tensor, fn: ActivationFn, alpha: number): tf.Tensor {
 }
 
 function batchNorm(
-  ctx: BuildContext,
   path: IssuePath,
   channels: number,
   momentum: number,
   epsilon: number,
-): BuiltLayer & { inputRank?: number } {
+): BuiltLayer {
   const gamma = variable(
     path,
     "gamma",
@@ -251,7 +249,7 @@ function conv(
     variables,
     state,
   );
-  const b = useBias ? bias(ctx, path, filters, variables) : undefined;
+  const b = useBias ? bias(path, filters, variables) : undefined;
   return (x, training) => {
     const y = tf.conv2d(x, w(training) as tf.Tensor4D, stride, padding); // [b, h', w', f]
     return b ? tf.add(y, b) : y;
@@ -279,7 +277,7 @@ function resBlock(
   const at = (name: string): IssuePath => [...path, name];
   const sn = layer.spectralNorm;
   const bn1 = layer.batchNorm && !layer.first
-    ? batchNorm(ctx, at("bn1"), inC, 0.9, 1e-5)
+    ? batchNorm(at("bn1"), inC, 0.9, 1e-5)
     : undefined;
   const c1 = conv(
     ctx,
@@ -295,9 +293,7 @@ function resBlock(
     variables,
     state,
   );
-  const bn2 = layer.batchNorm
-    ? batchNorm(ctx, at("bn2"), f, 0.9, 1e-5)
-    : undefined;
+  const bn2 = layer.batchNorm ? batchNorm(at("bn2"), f, 0.9, 1e-5) : undefined;
   const c2 = conv(
     ctx,
     at("conv2"),
@@ -398,7 +394,7 @@ export function buildLayer(
         state,
       );
       const b = layer.bias !== false
-        ? bias(ctx, path, layer.units, variables)
+        ? bias(path, layer.units, variables)
         : undefined;
       return done((x, training) => {
         const y = tf.matMul(x as tf.Tensor2D, w(training) as tf.Tensor2D); // [b, units]
@@ -437,7 +433,7 @@ export function buildLayer(
         state,
       );
       const b = layer.bias !== false
-        ? bias(ctx, path, layer.filters, variables)
+        ? bias(path, layer.filters, variables)
         : undefined;
       return done((x, training) => {
         const y = tf.conv2dTranspose(
@@ -454,7 +450,6 @@ export function buildLayer(
       return done((x) => activate(x, layer.fn, layer.alpha ?? 0.2));
     case "batch_norm": {
       const bn = batchNorm(
-        ctx,
         path,
         input[input.length - 1],
         layer.momentum ?? 0.9,
