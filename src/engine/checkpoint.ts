@@ -65,19 +65,18 @@ export interface Checkpoint {
  * @param state Its current state.
  * @returns A copy of everything needed to continue exactly.
  */
-export function captureCheckpoint(
+export async function captureCheckpoint(
   compiled: CompiledExperiment,
   state: TrainState,
-): Checkpoint {
-  const tensors: Record<string, CheckpointTensor> = {};
+): Promise<Checkpoint> {
+  const entries: Array<{ key: string; name: string; tensor: tf.Tensor }> = [];
   const put = (key: string, t: tf.Tensor, name = "") => {
     if (t.dtype !== "float32") {
       throw new TypeError(
         `Cannot checkpoint ${key} (${name}): only float32 tensors are stored, its dtype is ${t.dtype}`,
       );
     }
-    const values = t.dataSync() as Float32Array; // device sync
-    tensors[key] = { name, shape: [...t.shape], values: values.slice() };
+    entries.push({ key, name, tensor: t });
   };
   const putAll = (prefix: string, list: readonly tf.Tensor[], named = true) =>
     list.forEach((t, i) =>
@@ -93,6 +92,15 @@ export function captureCheckpoint(
   }
   if (state.ema) putAll("ema", state.ema, false);
   if (state.fakePrev) put("history/fake_prev", state.fakePrev);
+  const tensors: Record<string, CheckpointTensor> = {};
+  const values = await Promise.all(entries.map((e) => e.tensor.data())); // device sync
+  entries.forEach((e, i) => {
+    tensors[e.key] = {
+      name: e.name,
+      shape: [...e.tensor.shape],
+      values: (values[i] as Float32Array).slice(),
+    };
+  });
   return {
     step: state.step,
     declaration: compiled.declaration,

@@ -208,7 +208,7 @@ export async function train(
     let lastLog = { step: state.step, time: elapsed() };
     while (state.step < plan.iterations) {
       // Step.
-      const result: StepResult = trainStep(compiled, state);
+      const result: StepResult = await trainStep(compiled, state);
       state = result.state;
       const step = state.step;
       final = { ...result.losses };
@@ -290,7 +290,7 @@ export async function train(
       if (outDir !== null && (due || last)) {
         const path = join(outDir, CHECKPOINT_FILE);
         await writeCheckpoint(path, {
-          ...captureCheckpoint(compiled, state),
+          ...(await captureCheckpoint(compiled, state)),
           elapsedS: elapsed(),
         });
         lastCheckpoint = step;
@@ -402,7 +402,7 @@ async function evaluate(
       const rng = parent.fork(evaluator.name);
       const latent = rng.fork("latent");
       const context: EvalContext = {
-        generate: (n) => Promise.resolve(generateValues(compiled, latent, n)),
+        generate: (n) => generateValues(compiled, latent, n),
         data: compiled.data,
         rng,
         shape: compiled.data.shape,
@@ -423,18 +423,18 @@ async function evaluate(
 }
 
 /** Generates n samples in batches, in eval mode, as plain values. */
-function generateValues(
+async function generateValues(
   compiled: CompiledExperiment,
   rng: Rng,
   n: number,
-): Float32Array {
+): Promise<Float32Array> {
   const size = compiled.data.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n * size);
   const batch = compiled.plan.batchSize;
   for (let start = 0; start < n; start += batch) {
     const count = Math.min(batch, n - start);
     const fake = generate(compiled, rng, count, false); // [count, ...shape]
-    out.set(fake.dataSync(), start * size); // device sync
+    out.set(await fake.data() as Float32Array, start * size); // device sync
     fake.dispose();
   }
   return out;
@@ -460,10 +460,7 @@ async function writeSample(
   const generated = await withGeneratorWeights(
     compiled,
     state.ema,
-    () =>
-      Promise.resolve(
-        generateValues(compiled, streams.eval.fork("samples/latent"), n),
-      ),
+    () => generateValues(compiled, streams.eval.fork("samples/latent"), n),
   );
   const png = isPoints
     ? renderScatterPlot([

@@ -52,7 +52,8 @@ interface UpdateResult {
 
 /**
  * Runs one training step: `plan.dSteps` discriminator updates and one
- * generator update, ordered by `plan.order`, then one device sync that
+ * generator update, ordered by `plan.order`, then one device sync (an
+ * awaited `data()`, which every backend supports, webgpu included) that
  * reads every loss term and the weights' sums.
  *
  * Each update draws its own real batch x1 (and, for pair losses, a second
@@ -88,8 +89,8 @@ interface UpdateResult {
  *   loss: losses.wganGp(),
  * }));
  * let state = initTrainState(compiled);
- * const first = trainStep(compiled, state);
- * const second = trainStep(compiled, first.state);
+ * const first = await trainStep(compiled, state);
+ * const second = await trainStep(compiled, first.state);
  * state = second.state;
  * assert.equal(state.step, 2);
  * assert.equal(state.adam.generator.step, 2);
@@ -98,10 +99,10 @@ interface UpdateResult {
  * compiled.dispose();
  * ```
  */
-export function trainStep(
+export async function trainStep(
   compiled: CompiledExperiment,
   state: TrainState,
-): StepResult {
+): Promise<StepResult> {
   const { plan } = compiled;
   let adamD = state.adam.discriminator;
   let adamG = state.adam.generator;
@@ -152,9 +153,9 @@ export function trainStep(
       weightSum(compiled.discriminator.variables),
     ])
   ); // [dSteps · (1 + dTerms) + (1 + gTerms) + 2]
-  const values = packed.dataSync(); // device sync
-  packed.dispose();
   for (const t of [...dTerms, g]) t.values.dispose();
+  const values = await packed.data(); // device sync
+  packed.dispose();
 
   const losses: Record<string, number> = {};
   let offset = 0;

@@ -76,13 +76,15 @@ function recording(loss: GanLoss, calls: Call[]): GanLoss {
   return single;
 }
 
-Deno.test("trainStep runs dSteps discriminator updates and one generator update in the plan's order", () => {
+Deno.test("trainStep runs dSteps discriminator updates and one generator update in the plan's order", async () => {
   for (const order of ["discriminator-first", "generator-first"] as const) {
     const calls: Call[] = [];
     const base = tinyExperiment({ plan: { dSteps: 3, order } });
     const compiled = { ...base, loss: recording(base.loss, calls) };
     let state = initTrainState(compiled);
-    for (let i = 0; i < 2; i++) state = trainStep(compiled, state).state;
+    for (let i = 0; i < 2; i++) {
+      state = (await trainStep(compiled, state)).state;
+    }
     const expected = order === "discriminator-first" ? "dddgdddg" : "gdddgddd";
     assert.equal(calls.map((c) => c.side).join(""), expected);
     assert.equal(state.step, 2);
@@ -93,7 +95,7 @@ Deno.test("trainStep runs dSteps discriminator updates and one generator update 
   }
 });
 
-Deno.test("trainStep gives the relation loss x2 from the data stream and y2 = the previous update's y1", () => {
+Deno.test("trainStep gives the relation loss x2 from the data stream and y2 = the previous update's y1", async () => {
   const calls: Call[] = [];
   const base = tinyExperiment({ plan: { dSteps: 2 } });
   const compiled = { ...base, loss: recording(base.loss, calls) };
@@ -117,7 +119,7 @@ Deno.test("trainStep gives the relation loss x2 from the data stream and y2 = th
   const yFirst = generated(zFirst);
 
   let state = initTrainState(compiled);
-  for (let i = 0; i < 3; i++) state = trainStep(compiled, state).state;
+  for (let i = 0; i < 3; i++) state = (await trainStep(compiled, state)).state;
   assert.equal(calls.length, 9);
   assert.deepEqual(calls[0].real, Array.from(x1));
   assert.deepEqual(calls[0].real2, Array.from(x2));
@@ -138,7 +140,7 @@ Deno.test("trainStep gives the relation loss x2 from the data stream and y2 = th
   base.dispose();
 });
 
-Deno.test("trainStep gives single losses [batch] uniform draws from the loss stream", () => {
+Deno.test("trainStep gives single losses [batch] uniform draws from the loss stream", async () => {
   const calls: Call[] = [];
   const base = tinyExperiment({ loss: "single", plan: { dSteps: 2 } });
   const compiled = { ...base, loss: recording(base.loss, calls) };
@@ -146,7 +148,7 @@ Deno.test("trainStep gives single losses [batch] uniform draws from the loss str
   const lossStream = forkStreams(compiled.plan.seed).loss;
   let state = initTrainState(compiled);
   assert.equal(state.fakePrev, null);
-  for (let i = 0; i < 2; i++) state = trainStep(compiled, state).state;
+  for (let i = 0; i < 2; i++) state = (await trainStep(compiled, state)).state;
   assert.equal(calls.length, 6);
   for (const call of calls) {
     assert.equal(call.uniform!.length, n);
@@ -157,11 +159,11 @@ Deno.test("trainStep gives single losses [batch] uniform draws from the loss str
   base.dispose();
 });
 
-Deno.test("trainStep keeps an EMA of the generator: ema ← d · ema + (1 − d) · w", () => {
+Deno.test("trainStep keeps an EMA of the generator: ema ← d · ema + (1 − d) · w", async () => {
   const decay = 0.75;
   const compiled = tinyExperiment({ plan: { emaDecay: decay } });
   const before = compiled.generator.variables.map((v) => v.dataSync().slice());
-  const state = trainStep(compiled, initTrainState(compiled)).state;
+  const state = (await trainStep(compiled, initTrainState(compiled))).state;
   const after = compiled.generator.variables.map((v) => v.dataSync().slice());
   state.ema!.forEach((e, i) => {
     const values = e.dataSync();
