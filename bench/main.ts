@@ -9,6 +9,8 @@
  * both, the compiled Relation GAN steps (DSL `compile()` + engine
  * `trainStep`), the data pipeline's images per second and FID on
  * 10,000 × 2048 features. Prints a table; `--out` also writes JSON.
+ * `--sections kernels,steps,data` picks parts; `--torch PATH` names the
+ * Python that has PyTorch.
  *
  * @module
  */
@@ -49,10 +51,12 @@ const { values: flags } = parseArgs({
     reps: { type: "string", default: "3" },
     quick: { type: "boolean", default: false },
     torch: { type: "string", default: "/usr/bin/python3" },
+    sections: { type: "string", default: "kernels,steps,data" },
   },
 });
 const REPS = Number(flags.reps);
 const QUICK = flags.quick === true;
+const SECTIONS = new Set(flags.sections!.split(","));
 
 /** One row of the table. */
 interface Row {
@@ -105,9 +109,13 @@ async function runTorch(): Promise<
   const spec = {
     threads: 2,
     reps: REPS,
-    conv: CONV_CASES,
-    matmul: MATMUL_CASES,
-    steps: ["d_step", ...(QUICK ? [] : ["gan_step"]), "fid"],
+    conv: SECTIONS.has("kernels") ? CONV_CASES : [],
+    matmul: SECTIONS.has("kernels") ? MATMUL_CASES : [],
+    steps: [
+      ...(SECTIONS.has("steps") ? ["d_step"] : []),
+      ...(SECTIONS.has("steps") && !QUICK ? ["gan_step"] : []),
+      ...(SECTIONS.has("data") ? ["fid"] : []),
+    ],
     fidN: 10000,
     fidD: 2048,
   };
@@ -401,13 +409,17 @@ const kernelDetails: Record<string, string> = {};
 for (const mode of modes) {
   const status = setKernelMode(mode);
   kernelDetails[mode] = status.detail;
-  await convKernels(status.active);
-  await matmulKernels(status.active);
-  await handBuilt(status.active);
-  await compiledSteps(status.active, cifarDir);
+  if (SECTIONS.has("kernels")) {
+    await convKernels(status.active);
+    await matmulKernels(status.active);
+  }
+  if (SECTIONS.has("steps")) {
+    await handBuilt(status.active);
+    await compiledSteps(status.active, cifarDir);
+  }
 }
 setKernelMode("native");
-await dataAndFid(cifarDir);
+if (SECTIONS.has("data")) await dataAndFid(cifarDir);
 await Deno.remove(cifarDir, { recursive: true });
 
 if ("results" in torch) {

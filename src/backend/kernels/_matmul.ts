@@ -18,7 +18,6 @@ import {
   heap,
   offsetOf,
   release,
-  view,
   type WasmBackend,
 } from "./_wasm.ts";
 import { transpose2d } from "./_layout.ts";
@@ -30,8 +29,9 @@ interface Operand {
 }
 
 /**
- * `[batch, rows, cols]` data laid out as `[batch, cols, rows]`: a copy,
- * or the same data when one side is 1 (then the layouts coincide).
+ * `[batch, rows, cols]` data laid out as `[batch, cols, rows]`, always in a
+ * new tensor: XNNPACK caches operators by tensor id, so the same data must
+ * not reach it again under another shape (which a reshaped view would do).
  */
 export function transposed(
   backend: WasmBackend,
@@ -40,9 +40,6 @@ export function transposed(
   rows: number,
   cols: number,
 ): Operand {
-  if (rows === 1 || cols === 1) {
-    return { info: view(info, [batch, cols, rows]), owned: false };
-  }
   const out = allocate(backend, [batch, cols, rows]);
   transpose2d(
     heap(backend),

@@ -3,10 +3,9 @@
  * 4.22 lacks or runs slowly, and matrix products with transposed operands,
  * all routed to XNNPACK's untransposed matrix product.
  *
- * - `Conv2DBackpropFilter` (missing in wasm 4.22): `dW = colsᵀ·dy`,
- *   computed as `(dyᵀ·cols)ᵀ` over chunks of the batch, where `cols` is
- *   im2col of `x` (`[batch·outH·outW, kH·kW·inC]`) and `dy` is
- *   `[batch·outH·outW, outC]`.
+ * - `Conv2DBackpropFilter` (missing in wasm 4.22): one dilated XNNPACK
+ *   convolution of the re-laid-out input with the output gradient as its
+ *   filter (see {@linkcode conv2dBackpropFilter}).
  * - `Conv2DBackpropInput` (the transposed convolution): `cols = dy·Wᵀ`,
  *   then col2im adds each column back to its input position; any stride
  *   becomes one dense product.
@@ -31,9 +30,7 @@ import {
   col2im,
   colWidth,
   convGeometry,
-  im2col,
   isPointwise,
-  transpose2d,
 } from "./_layout.ts";
 import { matMul3d, transposed } from "./_matmul.ts";
 
@@ -85,7 +82,14 @@ export const fusedMatMul: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-/** `Conv2DBackpropFilter`: `dW [kH, kW, inC, outC] = colsᵀ·dy`. */
+/**
+ * `Conv2DBackpropFilter` as one XNNPACK convolution: with `x` laid out as
+ * `x' [inC, kH + sh·(outH − 1), kW + sw·(outW − 1), batch]` (padding
+ * included) and `dy` as a filter `dy' [outH, outW, batch, outC]`,
+ * `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x'[ci, kh + sh·oh, kw + sw·ow, n] ·
+ * dy'[oh, ow, n, co]` is a stride-1 convolution with dilation `(sh, sw)`,
+ * whose `[inC, kH, kW, outC]` output only needs its first two axes swapped.
+ */
 export const conv2dBackpropFilter: WasmKernelFunc = (
   { inputs, backend, attrs },
 ) => {
@@ -93,66 +97,106 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
   const dy = inputs.dy as tf.TensorInfo;
   const filterShape = attrs!.filterShape as number[];
   const g = convGeometry("Conv2DBackpropFilter", x.shape, filterShape, attrs!);
-  const width = colWidth(g);
-  const pixels = g.outH * g.outW;
-  const step = isPointwise(g) ? g.batch : chunkImages(g);
-  const single = step >= g.batch;
-  const accT = single ? undefined : allocate(backend, [g.outC, width], true);
+  const { batch, inH, inW, inC, outH, outW, outC, kH, kW } = g;
+  const hp = kH + g.strideH * (outH - 1);
+  const wp = kW + g.strideW * (outW - 1);
 
-  let partT: tf.TensorInfo | undefined;
-  for (let n0 = 0; n0 < g.batch; n0 += step) {
-    const n1 = Math.min(g.batch, n0 + step);
-    const rows = (n1 - n0) * pixels;
-    let cols: tf.TensorInfo;
-    if (isPointwise(g)) cols = view(x, [1, rows, width]);
-    else {
-      cols = allocate(backend, [1, rows, width]); // [rows, kH·kW·inC]
-      im2col(
-        heap(backend),
-        offsetOf(backend, x),
-        offsetOf(backend, cols),
-        g,
-        n0,
-        n1,
-      );
+  const xT = allocate(backend, [inC, hp, wp, batch], true); // [inC, hp, wp, batch]
+  const dyT = allocate(backend, [outH, outW, batch, outC]); // [outH, outW, batch, outC]
+  let mem = heap(backend);
+  const xs = offsetOf(backend, x);
+  const xd = offsetOf(backend, xT);
+  const plane = hp * wp * batch;
+  for (let i = 0; i < hp; i++) {
+    const ih = i - g.padTop;
+    if (ih < 0 || ih >= inH) continue;
+    for (let j = 0; j < wp; j++) {
+      const iw = j - g.padLeft;
+      if (iw < 0 || iw >= inW) continue;
+      const d0 = xd + (i * wp + j) * batch;
+      for (let n = 0; n < batch; n++) {
+        const s0 = xs + ((n * inH + ih) * inW + iw) * inC;
+        for (let c = 0; c < inC; c++) mem[d0 + c * plane + n] = mem[s0 + c];
+      }
     }
-    const dyT = allocate(backend, [1, g.outC, rows]); // [outC, rows]
-    transpose2d(
-      heap(backend),
-      offsetOf(backend, dy) + n0 * pixels * g.outC,
-      offsetOf(backend, dyT),
-      1,
-      rows,
-      g.outC,
-    );
-    partT = callOriginal("BatchMatMul", backend, { a: dyT, b: cols }, {
-      transposeA: false,
-      transposeB: false,
-    }); // [1, outC, width]
-    release(backend, dyT);
-    if (!isPointwise(g)) release(backend, cols);
-    if (accT !== undefined) {
-      const mem = heap(backend);
-      const acc = offsetOf(backend, accT);
-      const part = offsetOf(backend, partT);
-      for (let i = 0; i < g.outC * width; i++) mem[acc + i] += mem[part + i];
-      release(backend, partT);
+  }
+  const ds = offsetOf(backend, dy);
+  const dd = offsetOf(backend, dyT);
+  const pixels = outH * outW;
+  for (let n = 0; n < batch; n++) {
+    for (let p = 0; p < pixels; p++) {
+      const from = ds + (n * pixels + p) * outC;
+      mem.copyWithin(dd + (p * batch + n) * outC, from, from + outC);
     }
   }
 
-  const sumT = accT ?? partT!;
+  const dwT = callOriginal("Conv2D", backend, { x: xT, filter: dyT }, {
+    strides: 1,
+    pad: "valid",
+    dataFormat: "NHWC",
+    dilations: [g.strideH, g.strideW],
+  }); // [inC, kH, kW, outC]
+  release(backend, xT, dyT);
+
   const out = allocate(backend, filterShape); // [kH, kW, inC, outC]
-  transpose2d(
-    heap(backend),
-    offsetOf(backend, sumT),
-    offsetOf(backend, out),
-    1,
-    g.outC,
-    width,
-  );
-  release(backend, sumT);
+  mem = heap(backend);
+  const ts = offsetOf(backend, dwT);
+  const to = offsetOf(backend, out);
+  const taps = kH * kW;
+  for (let c = 0; c < inC; c++) {
+    for (let t = 0; t < taps; t++) {
+      const from = ts + (c * taps + t) * outC;
+      mem.copyWithin(to + (t * inC + c) * outC, from, from + outC);
+    }
+  }
+  release(backend, dwT);
   return out;
 };
+
+/**
+ * A stride-1 input gradient as one XNNPACK convolution: `dx = conv(dy,
+ * W̃)` with the filter flipped and its channel axes swapped,
+ * `W̃[kh, kw, co, ci] = W[kH−1−kh, kW−1−kw, ci, co]`, and padding
+ * `kH−1−top` above, `inH−outH+top` below (likewise across).
+ *
+ * @returns `dx`, or `undefined` when that padding would be negative.
+ */
+function inputGradientByConv(
+  backend: Parameters<WasmKernelFunc>[0]["backend"],
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ReturnType<typeof convGeometry>,
+): tf.TensorInfo | undefined {
+  const { inH, inW, inC, outH, outW, outC, kH, kW } = g;
+  const top = kH - 1 - g.padTop;
+  const bottom = inH - outH + g.padTop;
+  const left = kW - 1 - g.padLeft;
+  const right = inW - outW + g.padLeft;
+  if (Math.min(top, bottom, left, right) < 0) return undefined;
+  const flipped = allocate(backend, [kH, kW, outC, inC]); // [kH, kW, outC, inC]
+  const mem = heap(backend);
+  const src = offsetOf(backend, filter);
+  const dst = offsetOf(backend, flipped);
+  for (let kh = 0; kh < kH; kh++) {
+    for (let kw = 0; kw < kW; kw++) {
+      const s0 = src + ((kH - 1 - kh) * kW + (kW - 1 - kw)) * inC * outC;
+      const d0 = dst + (kh * kW + kw) * outC * inC;
+      for (let ci = 0; ci < inC; ci++) {
+        for (let co = 0; co < outC; co++) {
+          mem[d0 + co * inC + ci] = mem[s0 + ci * outC + co];
+        }
+      }
+    }
+  }
+  const dx = callOriginal("Conv2D", backend, { x: dy, filter: flipped }, {
+    strides: 1,
+    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+    dataFormat: "NHWC",
+    dilations: 1,
+  }); // [batch, inH, inW, inC]
+  release(backend, flipped);
+  return dx;
+}
 
 /** `Conv2DBackpropInput` (transposed convolution): col2im of `dy·Wᵀ`. */
 export const conv2dBackpropInput: WasmKernelFunc = (
@@ -169,6 +213,10 @@ export const conv2dBackpropInput: WasmKernelFunc = (
   );
   const width = colWidth(g);
   const pixels = g.outH * g.outW;
+  if (g.strideH === 1 && g.strideW === 1 && !isPointwise(g)) {
+    const viaConv = inputGradientByConv(backend, dy, filter, g);
+    if (viaConv !== undefined) return viaConv;
+  }
   const wT = transposed(backend, filter, 1, width, g.outC); // [outC, width]
   const nn = { transposeA: false, transposeB: false };
 
