@@ -2,7 +2,8 @@
  * The classifier's layers as functions of explicit weights, with gradients
  * written out so that they run on every backend: tfjs-backend-wasm 4.22 has
  * no `Conv2DBackpropFilter`, and its transposed-operand matMul is slow, so
- * the filter gradient is an im2col product and every transpose is explicit.
+ * the filter gradient is itself a forward convolution (batch and channel
+ * axes swapped) and every matrix transpose is explicit.
  *
  * @module
  */
@@ -10,30 +11,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 
 /**
- * The 3 × 3 neighbourhoods of every pixel, zero-padded ("same"), in the
- * order (dy, dx, channel) that matches a `[3, 3, cin, cout]` filter.
- *
- * @param x `[n, h, w, c]`.
- * @returns `[n·h·w, 9·c]`.
- */
-function patches3x3(x: tf.Tensor4D): tf.Tensor2D {
-  const [n, h, w, c] = x.shape;
-  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]); // [n, h+2, w+2, c]
-  const taps: tf.Tensor[] = [];
-  for (let dy = 0; dy < 3; dy++) {
-    for (let dx = 0; dx < 3; dx++) {
-      taps.push(tf.slice(padded, [0, dy, dx, 0], [n, h, w, c])); // [n, h, w, c]
-    }
-  }
-  return tf.reshape(tf.concat(taps, 3), [n * h * w, 9 * c]); // [n·h·w, 9c]
-}
-
-/**
  * A 3 × 3 convolution, stride 1, "same" zero padding, plus bias:
  * `y[n, i, j, o] = b[o] + Σ_{dy, dx, c} x[n, i+dy−1, j+dx−1, c] · k[dy, dx, c, o]`.
  *
  * Gradients: `∂x` is the same convolution of `∂y` with the filter rotated by
- * 180° and its channel axes swapped; `∂k = patches(x)ᵀ · ∂y`.
+ * 180° and its channel axes swapped; `∂k[dy, dx, c, o] = Σ_{n, i, j}
+ * xpad[n, i+dy, j+dx, c] · ∂y[n, i, j, o]`, a "valid" convolution of the
+ * padded input laid out `[c, h+2, w+2, n]` with `∂y` laid out
+ * `[h, w, n, o]`.
  *
  * @param x `[n, h, w, cin]`.
  * @param kernel `[3, 3, cin, cout]`.
@@ -57,8 +42,6 @@ export function conv3x3(
         value: y,
         gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
           const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
-          const [n, h, w, cin] = xs.shape;
-          const cout = ks.shape[3];
           // Rotate 180° and swap in/out: [3, 3, cout, cin].
           const flipped = tf.transpose(tf.reverse(ks, [0, 1]), [
             0,
@@ -67,10 +50,12 @@ export function conv3x3(
             2,
           ]) as tf.Tensor4D;
           const dx = tf.conv2d(dy, flipped, 1, "same"); // [n, h, w, cin]
-          const dy2 = tf.reshape(dy, [n * h * w, cout]); // [n·h·w, cout]
-          const dkT = tf.matMul(tf.transpose(dy2), patches3x3(xs)); // [cout, 9cin]
-          const dk = tf.reshape(tf.transpose(dkT), [3, 3, cin, cout]); // [3, 3, cin, cout]
-          const db = tf.sum(dy2, 0); // [cout]
+          const padded = tf.pad(xs, [[0, 0], [1, 1], [1, 1], [0, 0]]); // [n, h+2, w+2, cin]
+          const xt = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, h+2, w+2, n]
+          const gt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, n, cout]
+          const dkT = tf.conv2d(xt, gt, 1, "valid"); // [cin, 3, 3, cout]
+          const dk = tf.transpose(dkT, [1, 2, 0, 3]); // [3, 3, cin, cout]
+          const db = tf.sum(dy, [0, 1, 2]); // [cout]
           return [dx, dk, db];
         },
       };

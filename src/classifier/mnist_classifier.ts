@@ -4,7 +4,7 @@
  * metrics: a small convolutional network over explicit `tf.Variable`s.
  *
  * Architecture (Keras names in brackets, as saved in model.json):
- * `[n, 28, 28, 1]` → conv 3 × 3, f₁ filters, ReLU [conv1] → max-pool 2
+ * `[n, 28, 28, 1]` in [-1, 1] → x/2 + 1/2 [rescale] → conv 3 × 3, f₁ filters, ReLU [conv1] → max-pool 2
  * [pool1] → conv 3 × 3, f₂, ReLU [conv2] → max-pool 2 [pool2] → flatten
  * `[n, 7·7·f₂]` → dense h, ReLU [dense1] (the features) → dense 10
  * [logits], softmax.
@@ -134,7 +134,10 @@ export function mnistClassifierFromVariables(
   const [k1, b1, k2, b2, w3, b3, w4, b4] = variables;
   const hidden = (x: tf.Tensor4D): tf.Tensor2D => {
     const n = x.shape[0];
-    let h = tf.relu(conv3x3(x, k1 as tf.Tensor4D, b1 as tf.Tensor1D)); // [n, 28, 28, f1]
+    // Rescale [-1, 1] to [0, 1]: the background becomes 0, which zero
+    // padding matches and which starts the ReLUs from a neutral input.
+    const x01 = tf.add(tf.mul(x, 0.5), 0.5) as tf.Tensor4D; // [n, 28, 28, 1]
+    let h = tf.relu(conv3x3(x01, k1 as tf.Tensor4D, b1 as tf.Tensor1D)); // [n, 28, 28, f1]
     h = tf.maxPool(h as tf.Tensor4D, 2, 2, "valid"); // [n, 14, 14, f1]
     h = tf.relu(
       conv3x3(h as tf.Tensor4D, k2 as tf.Tensor4D, b2 as tf.Tensor1D),

@@ -37,14 +37,11 @@ export interface LoadedClassifier {
 
 function topology(arch: ClassifierArchitecture): Record<string, unknown> {
   const [f1, f2] = arch.filters;
-  const conv = (name: string, filters: number, first: boolean) => ({
+  const conv = (name: string, filters: number) => ({
     class_name: "Conv2D",
     config: {
       name,
       trainable: true,
-      ...(first
-        ? { batch_input_shape: [null, 28, 28, 1], dtype: "float32" }
-        : {}),
       filters,
       kernel_size: [3, 3],
       strides: [1, 1],
@@ -75,9 +72,20 @@ function topology(arch: ClassifierArchitecture): Record<string, unknown> {
     config: {
       name: "relgan_mnist_classifier",
       layers: [
-        conv("conv1", f1, true),
+        {
+          class_name: "Rescaling",
+          config: {
+            name: "rescale",
+            trainable: true,
+            batch_input_shape: [null, 28, 28, 1],
+            dtype: "float32",
+            scale: 0.5,
+            offset: 0.5,
+          },
+        },
+        conv("conv1", f1),
         pool("pool1"),
-        conv("conv2", f2, false),
+        conv("conv2", f2),
         pool("pool2"),
         {
           class_name: "Flatten",
