@@ -28,7 +28,13 @@ for (const budget of [1 << 23, 600]) {
     const previous = setColumnBudget(budget);
     try {
       for (const [i, c] of GRADIENT_CASES.entries()) {
+        const ids = tf.engine().backend.numDataIds();
         const got = await assertNoLeak(c.name, () => gradients(c, SEED));
+        assert.equal(
+          tf.engine().backend.numDataIds(),
+          ids,
+          `${c.name}: the kernels left scratch buffers on the wasm heap`,
+        );
         const errValue = relativeError(got.value, expected[i].value);
         assert.ok(
           errValue <= TOLERANCE,
