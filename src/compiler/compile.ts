@@ -8,7 +8,7 @@
 import { Rng } from "../random.ts";
 import type { CompiledExperiment, TrainingPlan } from "./types.ts";
 import type { ExperimentDecl, ResolvedExperiment } from "../dsl/types.ts";
-import { resolveExperiment } from "../dsl/validate.ts";
+import { resolveExperiment, validate } from "../dsl/validate.ts";
 import { datasetShape } from "../dsl/shapes.ts";
 import { compileDiscriminator, compileNetwork } from "./compile_network.ts";
 import { loadDataset } from "./dataset_table.ts";
@@ -96,6 +96,9 @@ export async function compile(
     );
   }
   const e = resolveExperiment(declaration);
+  const warnings = validate(e).issues
+    .filter((i) => i.severity === "warning")
+    .map((i) => i.message);
   const init = new Rng(e.seed).fork("init");
   const dataShape = datasetShape(e.data);
   const loss = buildLoss(e.loss);
@@ -137,6 +140,7 @@ export async function compile(
       loss,
       data,
       evaluators,
+      warnings,
       dispose,
     };
   } catch (err) {

@@ -121,6 +121,11 @@ export interface CompiledExperiment {
   readonly loss: GanLoss;
   readonly data: DataSource;
   readonly evaluators: readonly Evaluator[];
+  /**
+   * Warnings of the declaration's validation, as sentences (e.g. a linear
+   * relation module after a sum merge); absent or empty when there are none.
+   */
+  readonly warnings?: readonly string[];
   /** Frees every network's variables. */
   dispose(): void;
 }

@@ -84,6 +84,7 @@ Deno.test("compile: resolves every default into the plan, Adam per network", asy
       evalEvery: 100,
     });
     assert.equal(c.latentDim, 2);
+    assert.deepEqual(c.warnings, []);
     assert.equal(c.loss.kind, "wgan_gp");
     assert.deepEqual(c.data.shape, [2]);
     assert.equal(c.discriminator.input, "single");
@@ -141,6 +142,13 @@ Deno.test("compile: every loss kind of the table is wired", async () => {
     assert.equal(c.loss.input, c.discriminator.input);
     c.dispose();
   }
+});
+
+Deno.test("compile: validation warnings travel with the compiled experiment", async () => {
+  const c = await compile(relationRun("sum", 2));
+  assert.equal(c.warnings?.length, 1);
+  assert.match(c.warnings![0], /D\(a, b\) = s\(a\) \+ s\(b\)/);
+  c.dispose();
 });
 
 Deno.test("compile: the same seed gives identical initial weights, another seed different ones", async () => {
