@@ -37,7 +37,7 @@ function formatLosses(losses: Readonly<Record<string, number>>): string {
   return ordered.map((k) => `${k} ${formatValue(losses[k])}`).join("  ");
 }
 
-function eta(record: StepRecord): number {
+function eta(record: Omit<BarState, "losses">): number {
   return (record.iterations - record.step) / record.stepsPerS;
 }
 
@@ -55,13 +55,22 @@ export function formatStepLine(record: StepRecord): string {
   ].join(" | ");
 }
 
+/** What a progress bar shows. */
+export interface BarState {
+  readonly step: number;
+  readonly iterations: number;
+  readonly stepsPerS: number;
+  /** The latest logged losses; only the totals are shown. */
+  readonly losses: Readonly<Record<string, number>>;
+}
+
 /**
  * A one-line progress bar for a terminal (redrawn in place with `\r`):
  * `[#####.....]  50% 100/200 45.3 steps/s eta 0:02 d/total 1.23 g/total 0.45`.
  *
  * @param columns The terminal's width; the line is cut to fit.
  */
-export function formatProgressBar(record: StepRecord, columns = 100): string {
+export function formatProgressBar(record: BarState, columns = 100): string {
   const fraction = record.iterations > 0 ? record.step / record.iterations : 1;
   const cells = 20;
   const done = Math.round(fraction * cells);
@@ -73,7 +82,7 @@ export function formatProgressBar(record: StepRecord, columns = 100): string {
     String(Math.floor(fraction * 100)).padStart(3)
   }% ${record.step}/${record.iterations} ${
     record.stepsPerS.toFixed(1)
-  } steps/s eta ${formatDuration(eta(record))} ${totals}`;
+  } steps/s eta ${formatDuration(eta(record))} ${totals}`.trimEnd();
   return line.length > columns ? line.slice(0, Math.max(columns - 1, 0)) : line;
 }
 
@@ -103,6 +112,7 @@ export function formatEventLine(record: TrainRecord): string | null {
         formatDuration(record.summary.timeS)
       }`;
     case "step":
+    case "tick":
     case "sample":
     case "checkpoint":
     case "diverged":

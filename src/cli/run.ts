@@ -282,36 +282,70 @@ async function writeFailure(
   }
 }
 
-/** Prints records: a bar redrawn in place on a terminal, lines otherwise. */
+/**
+ * Prints records. On a terminal: a bar redrawn in place at most ten times a
+ * second, from every step's tick (rate and ETA) and the latest logged
+ * losses, with other lines printed above it. Otherwise: one fixed-format
+ * line per logged step.
+ */
 function progressPrinter(terminal: boolean): (record: TrainRecord) => void {
   const encoder = new TextEncoder();
   let barShown = false;
+  let losses: Readonly<Record<string, number>> = {};
+  let drawnAt = -Infinity;
+  let rate = { step: 0, timeS: 0, stepsPerS: 0 };
   const columns = () => {
     try {
-      return Deno.consoleSize().columns;
+      const { columns } = Deno.consoleSize();
+      return columns >= 40 ? columns : 100; // some terminals report 0
     } catch {
       return 100;
     }
   };
-  const clearBar = () => {
-    if (barShown) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
-    barShown = false;
+  const draw = (step: number, iterations: number) => {
+    const bar = formatProgressBar(
+      { step, iterations, stepsPerS: rate.stepsPerS, losses },
+      columns(),
+    );
+    Deno.stdout.writeSync(encoder.encode(`\r\x1b[K${bar}`));
+    barShown = true;
   };
   return (record) => {
+    if (record.kind === "tick") {
+      if (!terminal) return;
+      const now = performance.now();
+      if (now - drawnAt < 100 && record.step < record.iterations) return;
+      const span = record.timeS - rate.timeS;
+      if (span > 0 && record.step > rate.step) {
+        rate = {
+          step: record.step,
+          timeS: record.timeS,
+          stepsPerS: (record.step - rate.step) / span,
+        };
+      }
+      drawnAt = now;
+      draw(record.step, record.iterations);
+      return;
+    }
     if (record.kind === "step") {
-      if (terminal) {
-        Deno.stdout.writeSync(
-          encoder.encode(`\r\x1b[K${formatProgressBar(record, columns())}`),
-        );
-        barShown = true;
-      } else {
+      losses = record.losses;
+      if (!terminal) {
         console.log(formatStepLine(record));
+        return;
+      }
+      const now = performance.now();
+      if (now - drawnAt >= 100 || record.step === record.iterations) {
+        drawnAt = now;
+        draw(record.step, record.iterations);
       }
       return;
     }
     const line = formatEventLine(record);
     if (line === null) return;
-    if (terminal) clearBar();
+    if (terminal && barShown) {
+      Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
+      barShown = false;
+    }
     console.log(line);
   };
 }

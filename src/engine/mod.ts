@@ -58,6 +58,7 @@ export type {
   SampleRecord,
   StartRecord,
   StepRecord,
+  TickRecord,
   TrainRecord,
   TrainSummary,
 } from "./train_record.ts";

@@ -232,6 +232,12 @@ export async function train(
 
       // Log.
       const last = step === plan.iterations;
+      emit({
+        kind: "tick",
+        step,
+        iterations: plan.iterations,
+        timeS: elapsed(),
+      });
       if ((plan.logEvery > 0 && step % plan.logEvery === 0) || last) {
         const now = elapsed();
         const record = {

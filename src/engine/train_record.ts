@@ -36,6 +36,18 @@ export interface StepRecord {
   readonly stepsPerS: number;
 }
 
+/**
+ * A step finished (every step, logged or not), for progress bars; it
+ * carries no losses, which only logged steps read off the device.
+ */
+export interface TickRecord {
+  readonly kind: "tick";
+  readonly step: number;
+  readonly iterations: number;
+  /** Seconds since the run started, including time before a resume. */
+  readonly timeS: number;
+}
+
 /** A sample image was written. */
 export interface SampleRecord {
   readonly kind: "sample";
@@ -111,6 +123,7 @@ export interface EndRecord {
 export type TrainRecord =
   | StartRecord
   | StepRecord
+  | TickRecord
   | SampleRecord
   | CheckpointRecord
   | EvalRecord

@@ -316,6 +316,15 @@ Deno.test("train writes a complete run directory: spec, command, metrics, summar
       records.filter((r) => r.kind === "checkpoint").map((r) => r.step),
       [5, 10, 12],
     );
+    // A tick for every step, for progress bars; step records at log steps.
+    assert.deepEqual(
+      records.filter((r) => r.kind === "tick").map((r) => r.step),
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      records.filter((r) => r.kind === "step").map((r) => r.step),
+      [4, 8, 12],
+    );
 
     // Scatter plots at steps 6 and 12, as real PNG files.
     const samples = [...Deno.readDirSync(`${dir}/samples`)].map((e) => e.name)
