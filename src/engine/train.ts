@@ -54,7 +54,9 @@ export interface TrainOptions {
    */
   readonly resume?: boolean;
   /**
-   * Called with every record, in order; it must not throw.
+   * Called with every record, in order. An exception it throws stops the
+   * run like any other error: a `failed` summary is written and the
+   * exception is rethrown.
    * @default {undefined}
    */
   readonly onRecord?: (record: TrainRecord) => void;
