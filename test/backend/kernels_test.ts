@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "../../src/backend/mod.ts";
 import { kernelModeFor, setKernelMode } from "../../src/backend/kernels/mod.ts";
 import { setColumnBudget } from "../../src/backend/kernels/_layout.ts";
+import { installCpuKernels } from "../../src/backend/kernels/_cpu_kernels.ts";
 import { assertNoLeak } from "../_helpers.ts";
 import {
   GRADIENT_CASES,
@@ -56,10 +57,7 @@ for (const budget of [1 << 23, 600]) {
   });
 }
 
-Deno.test("pure wasm: nearest-neighbour upsampling gradient sums each 2 × 2 block, per image", async () => {
-  await useBackend("wasm");
-  setKernelMode("wasm");
-  const [n, h, w, c] = [2, 2, 3, 2];
+function upsamplingGradient(n: number, h: number, w: number, c: number) {
   const dyValues = Array.from({ length: n * 2 * h * 2 * w * c }, (_, i) => i);
   const got = tf.tidy(() => {
     const dy = tf.tensor(dyValues, [n, 2 * h, 2 * w, c]);
@@ -87,7 +85,64 @@ Deno.test("pure wasm: nearest-neighbour upsampling gradient sums each 2 × 2 blo
       }
     }
   }
-  assert.deepEqual(Array.from(got), expected);
+  return { got: Array.from(got), expected };
+}
+
+Deno.test("pure wasm: nearest-neighbour upsampling gradient sums each 2 × 2 block, per image", async () => {
+  await useBackend("wasm");
+  setKernelMode("wasm");
+  const { got, expected } = upsamplingGradient(2, 2, 3, 2);
+  assert.deepEqual(got, expected);
+  await useBackend("cpu");
+});
+
+Deno.test("cpu: the replaced ResizeNearestNeighborGrad sums each 2 × 2 block of every image, not only the first", async () => {
+  await useBackend("cpu");
+  installCpuKernels();
+  const { got, expected } = await assertNoLeak(
+    "upsampling gradient",
+    () => upsamplingGradient(3, 2, 3, 2),
+  );
+  assert.deepEqual(got, expected);
+});
+
+Deno.test("nearest-neighbour upsampling gradient is the adjoint of the forward on cpu and wasm: <A x, y> = <x, Aᵀ y> for every alignCorners / halfPixelCenters", async () => {
+  const combos = [[false, false], [true, false], [false, true]] as const;
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    installCpuKernels();
+    setKernelMode("wasm");
+    for (const [alignCorners, halfPixelCenters] of combos) {
+      const [lhs, rhs] = tf.tidy(() => {
+        const x = tf.tensor4d(
+          Array.from({ length: 2 * 3 * 4 * 2 }, (_, i) => Math.cos(1.3 * i)),
+          [2, 3, 4, 2],
+        );
+        const y = tf.tensor4d(
+          Array.from({ length: 2 * 7 * 5 * 2 }, (_, i) => Math.sin(i)),
+          [2, 7, 5, 2],
+        );
+        const resize = (t: tf.Tensor) =>
+          tf.image.resizeNearestNeighbor(
+            t as tf.Tensor4D,
+            [7, 5],
+            alignCorners,
+            halfPixelCenters,
+          ); // [2, 7, 5, 2]
+        const adjointY = tf.grad((t: tf.Tensor) =>
+          tf.sum(tf.mul(resize(t), y))
+        )(x);
+        return [
+          tf.sum(tf.mul(resize(x), y)).dataSync()[0],
+          tf.sum(tf.mul(x, adjointY)).dataSync()[0],
+        ];
+      });
+      assert.ok(
+        Math.abs(lhs - rhs) <= 1e-5 * Math.max(1, Math.abs(lhs)),
+        `${backend}, alignCorners ${alignCorners}, halfPixelCenters ${halfPixelCenters}: <Ax, y> = ${lhs} but <x, Aᵀy> = ${rhs}`,
+      );
+    }
+  }
   await useBackend("cpu");
 });
 

@@ -10,6 +10,7 @@
  *   then col2im adds each column back to its input position; any stride
  *   becomes one dense product.
  * - `BatchMatMul`, `_FusedMatMul` with transposed operands.
+ * - `ResizeNearestNeighborGrad` (wasm 4.22's ignores `halfPixelCenters`).
  *
  * @module
  */
@@ -262,12 +263,49 @@ export const conv2dBackpropInput: WasmKernelFunc = (
   return dx;
 };
 
+/**
+ * `ResizeNearestNeighborGrad`, the exact adjoint of the wasm backend's own
+ * forward resize: the forward maps a `[1, h, w, 1]` map of pixel indices,
+ * then `dx[b, src(p), c] += dy[b, p, c]`. (tfjs-backend-wasm 4.22's own
+ * kernel ignores `halfPixelCenters`.)
+ */
+export const resizeNearestNeighborGrad: WasmKernelFunc = (
+  { inputs, backend, attrs },
+) => {
+  const images = inputs.images as tf.TensorInfo;
+  const dy = inputs.dy as tf.TensorInfo;
+  const [batch, h, w, depth] = images.shape;
+  const [, oh, ow] = dy.shape;
+  const map = allocate(backend, [1, h, w, 1]);
+  const at = offsetOf(backend, map);
+  const mem0 = heap(backend);
+  for (let i = 0; i < h * w; i++) mem0[at + i] = i;
+  const mapped = callOriginal("ResizeNearestNeighbor", backend, {
+    images: map,
+  }, { ...attrs, size: [oh, ow] }); // [1, oh, ow, 1]
+  const dx = allocate(backend, images.shape, true);
+  const mem = heap(backend);
+  const src = offsetOf(backend, mapped);
+  const g = offsetOf(backend, dy);
+  const out = offsetOf(backend, dx);
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < oh * ow; p++) {
+      const to = out + (b * h * w + mem[src + p]) * depth;
+      const from = g + (b * oh * ow + p) * depth;
+      for (let c = 0; c < depth; c++) mem[to + c] += mem[from + c];
+    }
+  }
+  release(backend, map, mapped);
+  return dx;
+};
+
 /** The kernels {@linkcode installWasmKernels} registers, by name. */
 export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   BatchMatMul: batchMatMul,
   _FusedMatMul: fusedMatMul,
   Conv2DBackpropFilter: conv2dBackpropFilter,
   Conv2DBackpropInput: conv2dBackpropInput,
+  ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
 };
 
 /** Registers {@linkcode WASM_KERNELS} on the wasm backend (idempotent). */

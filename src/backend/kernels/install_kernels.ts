@@ -21,6 +21,7 @@
 import { type BackendName, onBackendStart } from "../select.ts";
 import { installWasmKernels, WASM_KERNELS } from "./_wasm_kernels.ts";
 import { replaceKernel, restoreKernel } from "./_wasm.ts";
+import { installCpuKernels } from "./_cpu_kernels.ts";
 import { nativeKernels } from "../native/_native_kernels.ts";
 import { loadOpenBlas, type OpenBlas } from "../native/openblas.ts";
 
@@ -152,10 +153,14 @@ let installed = false;
  * Registers relgan's kernels to be installed each time the wasm backend
  * starts through `useBackend` (once per process; later calls do nothing).
  * The hook appends its {@linkcode KernelStatus.detail} to the backend line.
+ * It also replaces the `cpu` backend's `ResizeNearestNeighborGrad`, which
+ * tfjs-backend-cpu 4.22 computes wrongly for batches of more than one
+ * image.
  */
 export function installKernels(): void {
   if (installed) return;
   installed = true;
+  installCpuKernels();
   onBackendStart(
     (name: BackendName, context?: KernelHookContext) => {
       if (name !== "wasm") return Promise.resolve(undefined);
