@@ -14,7 +14,8 @@ import type {
   CompiledPairNetwork,
 } from "./types.ts";
 import type { DiscriminatorDecl, SequentialDecl } from "../dsl/types.ts";
-import { resolveNode } from "../dsl/_schema.ts";
+import { type Category, checkNode, resolveNode } from "../dsl/_schema.ts";
+import { declarationError, type DeclarationIssue } from "../dsl/issue.ts";
 import { showShape } from "../dsl/shapes.ts";
 import { buildSequential, type BuiltLayer } from "./_layers.ts";
 
@@ -24,6 +25,14 @@ export interface CompileNetworkOptions {
   readonly rng: Rng;
   /** The network's path and variable-name prefix. @default {"network"} */
   readonly path?: string;
+}
+
+/** Validates a network declaration's structure, then fills its defaults. */
+function resolved<T>(cat: Category, decl: T, path: string): T {
+  const issues: DeclarationIssue[] = [];
+  checkNode(cat, decl, [path], issues);
+  if (issues.length) throw declarationError(issues);
+  return resolveNode(cat, decl) as T;
 }
 
 function count(vars: readonly tf.Variable[]): number {
@@ -81,6 +90,8 @@ function disposer(vars: readonly tf.Variable[]): () => void {
  * @returns The compiled network.
  * @throws {ShapeMismatch} (a `TypeError`) naming the layer path when a
  * layer cannot take its input shape.
+ * @throws {TypeError | RangeError} A declaration error when a layer has an
+ * unknown kind or key, a wrong type or a value out of range.
  */
 export function compileNetwork(
   decl: SequentialDecl,
@@ -88,10 +99,9 @@ export function compileNetwork(
   options: CompileNetworkOptions,
 ): CompiledNetwork {
   const path = options.path ?? "network";
-  const resolved = resolveNode("sequential", decl) as SequentialDecl;
   const built = buildSequential(
     { rng: options.rng, network: path },
-    resolved,
+    resolved("sequential", decl, path),
     inputShape,
     [path],
   );
@@ -143,9 +153,9 @@ export function compileDiscriminator(
 ): CompiledDiscriminator {
   const path = options.path ?? "discriminator";
   const ctx = { rng: options.rng, network: path };
-  const resolved = resolveNode("discriminator", decl) as DiscriminatorDecl;
-  if (resolved.kind === "sequential") {
-    const built = buildSequential(ctx, resolved, dataShape, [path]);
+  const d = resolved("discriminator", decl, path);
+  if (d.kind === "sequential") {
+    const built = buildSequential(ctx, d, dataShape, [path]);
     const net = fromBuilt(path, built, dataShape);
     return {
       ...net,
@@ -165,30 +175,30 @@ export function compileDiscriminator(
   try {
     let shape = dataShape;
     let embedding: BuiltLayer | undefined;
-    if (resolved.merge !== "packed") {
-      embedding = buildSequential(ctx, resolved.embedding, dataShape, [
+    if (d.merge !== "packed") {
+      embedding = buildSequential(ctx, d.embedding, dataShape, [
         path,
         "embedding",
       ]);
       parts.push(embedding);
       shape = embedding.outputShape;
     }
-    const merged = resolved.merge === "sum"
+    const merged = d.merge === "sum"
       ? shape
       : [...shape.slice(0, -1), 2 * shape[shape.length - 1]];
-    const relation = buildSequential(ctx, resolved.relation, merged, [
+    const relation = buildSequential(ctx, d.relation, merged, [
       path,
       "relation",
     ]);
     parts.push(relation);
-    const head = buildSequential(ctx, resolved.head, relation.outputShape, [
+    const head = buildSequential(ctx, d.head, relation.outputShape, [
       path,
       "head",
     ]);
     parts.push(head);
     const variables = parts.flatMap((p) => p.variables);
     const state = parts.flatMap((p) => p.state);
-    const merge = resolved.merge;
+    const merge = d.merge;
     const net: CompiledPairNetwork = {
       input: "pair",
       path,

@@ -453,3 +453,22 @@ Deno.test("parameterTable: per-layer rows sum to the network's counts", () => {
   });
   g.dispose();
 });
+
+Deno.test("compileNetwork: an invalid layer is a declaration error at its path, before any variable", () => {
+  const before = tf.memory().numTensors;
+  assert.throws(
+    () =>
+      compileNetwork(
+        {
+          kind: "sequential",
+          layers: [{ kind: "dense", units: 4 }, { kind: "dense", units: -1 }],
+        },
+        [2],
+        { rng: rng(), path: "generator" },
+      ),
+    (e: Error) =>
+      e instanceof RangeError &&
+      /`generator\.layers\[1\]\.units` is out of range/.test(e.message),
+  );
+  assert.equal(tf.memory().numTensors, before);
+});
