@@ -478,9 +478,36 @@ console.log(
   } on ${navigator.hardwareConcurrency} cores (other processes share them: compare ratios within this run)`,
 );
 console.log(table.join("\n"));
-for (const r of rows.filter((r) => r.note)) {
-  console.log(`note: ${r.case}: ${r.note}`);
-}
+const notes = new Map(rows.filter((r) => r.note).map((r) => [r.case, r.note]));
+for (const [c, note] of notes) console.log(`note: ${c}: ${note}`);
+
+// Issue 10's targets, read off this run's rows.
+const convOps = new Set(["fwd", "dgrad", "wgrad", "tconv"]);
+const nativeConv = rows.filter((r) =>
+  r.mode === "native" && convOps.has(r.op) && r.ratio !== undefined
+);
+const wasmConv = rows.filter((r) => r.mode === "wasm" && convOps.has(r.op));
+const ganNative = rows.find((r) =>
+  r.mode === "native" && r.case.startsWith("dcgan32 GAN step")
+);
+const targets = {
+  dcganStepRatioNative: ganNative?.ratio ?? null,
+  worstNativeConvRatio: nativeConv.length
+    ? Math.max(...nativeConv.map((r) => r.ratio!))
+    : null,
+  slowestWasmConvGflops: wasmConv.length
+    ? Math.min(...wasmConv.map((r) => r.gflops!))
+    : null,
+};
+console.log(
+  `targets: DCGAN GAN step native/PyTorch ${
+    fmt(targets.dcganStepRatioNative ?? undefined, 2)
+  } (target ≤ 1.5); worst native conv kernel/PyTorch ${
+    fmt(targets.worstNativeConvRatio ?? undefined, 2)
+  } (target ≤ 1.3); slowest pure-wasm conv kernel ${
+    fmt(targets.slowestWasmConvGflops ?? undefined)
+  } GFLOP/s (target ≥ 15)`,
+);
 
 if (flags.out) {
   await Deno.writeTextFile(
