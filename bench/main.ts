@@ -287,8 +287,8 @@ async function compiledStep(
 ): Promise<void> {
   const compiled = await compile(decl);
   let state: TrainState = initTrainState(compiled);
-  const t = await time(() => {
-    state = trainStep(compiled, state).state;
+  const t = await time(async () => {
+    state = (await trainStep(compiled, state)).state;
   }, reps);
   add(
     name,
