@@ -78,15 +78,18 @@ export async function writeCommand(
  * Prepares metrics.jsonl: empties it for a fresh run; on resume keeps only
  * the records up to the checkpoint's step (a killed run may have logged
  * steps past its last checkpoint, which the resumed run logs again).
+ *
+ * @returns The losses of the last kept step record (`d/…` and `g/…`
+ * keys), or an empty object.
  */
 export async function prepareMetrics(
   dir: string,
   resumedAt: number | null,
-): Promise<void> {
+): Promise<Record<string, number>> {
   const path = join(dir, RUN_FILES.metrics);
   if (resumedAt === null) {
     await Deno.writeTextFile(path, "");
-    return;
+    return {};
   }
   let text = "";
   try {
@@ -94,15 +97,26 @@ export async function prepareMetrics(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const kept = text.split("\n").filter((line) => {
-    if (line.trim() === "") return false;
+  const kept: Array<Record<string, unknown>> = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
     try {
-      return (JSON.parse(line) as { step: number }).step <= resumedAt;
+      const record = JSON.parse(line) as Record<string, unknown>;
+      if ((record.step as number) <= resumedAt) kept.push(record);
     } catch {
-      return false; // a line cut short by the kill
+      // A line cut short by the kill.
     }
-  });
-  await writeTextAtomic(path, kept.map((l) => l + "\n").join(""));
+  }
+  await writeTextAtomic(
+    path,
+    kept.map((r) => JSON.stringify(r) + "\n").join(""),
+  );
+  const last = kept.filter((r) => !("eval" in r)).at(-1) ?? {};
+  return Object.fromEntries(
+    Object.entries(last).filter(([k, v]) =>
+      /^[dg]\//.test(k) && typeof v === "number"
+    ),
+  ) as Record<string, number>;
 }
 
 /** Appends one JSON object as a line of metrics.jsonl. */

@@ -196,7 +196,7 @@ export async function train(
         backend,
         resumedFrom,
       );
-      await prepareMetrics(outDir, resumedFrom);
+      final = await prepareMetrics(outDir, resumedFrom);
     }
     emit({
       kind: "start",

@@ -87,6 +87,14 @@ Deno.test("run.ts trains one experiment: backend line first, fixed-format step l
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^backend cpu/);
     assert.match(again.stdout, /resuming at step 4\/4/);
+    const after = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+    assert.equal(after.resumedFrom, 4);
+    assert.equal(after.final["d/total"], summary.final["d/total"]);
+    assert.equal(
+      (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n")
+        .length,
+      2,
+    );
   });
 });
 
