@@ -192,54 +192,75 @@ function checkDiscriminator(
   }
 }
 
+/** True when no structural issue lies at or below one of the paths. */
+function cleanAt(
+  structural: readonly DeclarationIssue[],
+  base: IssuePath,
+  keys: readonly string[],
+): boolean {
+  return !structural.some((i) =>
+    base.every((p, n) => i.path[n] === p) &&
+    (i.path.length <= base.length || keys.includes(String(i.path[base.length])))
+  );
+}
+
 function checkExperiment(
   e: ResolvedExperiment,
   path: IssuePath,
   issues: DeclarationIssue[],
+  structural: readonly DeclarationIssue[] = [],
 ): void {
-  const pairLoss = PAIR_LOSSES.includes(e.loss.kind);
-  const pairD = e.discriminator.kind === "relation";
-  if (pairLoss !== pairD) {
-    push(
-      issues,
-      "error",
-      "incompatible",
-      [...path, "loss", "kind"],
-      pairLoss
-        ? `is a pair loss and needs a relation discriminator`
-        : `is a single-input loss and needs a single-input discriminator`,
-      pairLoss
-        ? 'discriminator.kind "relation" (or a single-input loss)'
-        : 'discriminator.kind "sequential" (or loss "relation" / "siamese")',
-      `loss "${e.loss.kind}" with discriminator "${e.discriminator.kind}"`,
-    );
-  }
-  const dataShape = datasetShape(e.data);
-  try {
-    const out = sequentialShape(e.generator, [e.latentDim], [
-      ...path,
-      "generator",
-    ]);
-    if (out.join() !== dataShape.join()) {
+  const clean = (...keys: string[]) => cleanAt(structural, path, keys);
+  if (clean("loss", "discriminator")) {
+    const pairLoss = PAIR_LOSSES.includes(e.loss.kind);
+    const pairD = e.discriminator.kind === "relation";
+    if (pairLoss !== pairD) {
       push(
         issues,
         "error",
         "incompatible",
-        [...path, "generator"],
-        `does not produce the data's shape (data "${e.data.kind}")`,
-        `output shape ${showShape(dataShape)}`,
-        showShape(out),
+        [...path, "loss", "kind"],
+        pairLoss
+          ? `is a pair loss and needs a relation discriminator`
+          : `is a single-input loss and needs a single-input discriminator`,
+        pairLoss
+          ? 'discriminator.kind "relation" (or a single-input loss)'
+          : 'discriminator.kind "sequential" (or loss "relation" / "siamese")',
+        `loss "${e.loss.kind}" with discriminator "${e.discriminator.kind}"`,
       );
     }
-  } catch (err) {
-    shapeIssue(issues, err);
   }
-  checkDiscriminator(
-    e.discriminator,
-    dataShape,
-    [...path, "discriminator"],
-    issues,
-  );
+  if (!clean("data")) return;
+  const dataShape = datasetShape(e.data);
+  if (clean("data", "latentDim", "generator")) {
+    try {
+      const out = sequentialShape(e.generator, [e.latentDim], [
+        ...path,
+        "generator",
+      ]);
+      if (out.join() !== dataShape.join()) {
+        push(
+          issues,
+          "error",
+          "incompatible",
+          [...path, "generator"],
+          `does not produce the data's shape (data "${e.data.kind}")`,
+          `output shape ${showShape(dataShape)}`,
+          showShape(out),
+        );
+      }
+    } catch (err) {
+      shapeIssue(issues, err);
+    }
+  }
+  if (clean("data", "discriminator")) {
+    checkDiscriminator(
+      e.discriminator,
+      dataShape,
+      [...path, "discriminator"],
+      issues,
+    );
+  }
 }
 
 /**
@@ -273,14 +294,27 @@ function checkExperiment(
  * @returns Whether it is usable, and every issue found.
  */
 export function validate(declaration: unknown): ValidationResult {
-  const issues: DeclarationIssue[] = [];
-  checkNode("declaration", declaration, [], issues);
-  if (issues.length === 0) {
+  const structural: DeclarationIssue[] = [];
+  checkNode("declaration", declaration, [], structural);
+  const issues: DeclarationIssue[] = [...structural];
+  const top = structural.some((i) =>
+    i.path.length === 0 ||
+    (i.path.length === 1 && (i.path[0] === "kind" || i.path[0] === "runs"))
+  );
+  if (!top) {
+    // Combinations are checked wherever the parts they read are sound, so
+    // one broken field does not hide the other problems.
     const resolved = resolveNode("declaration", declaration) as Declaration;
     if (resolved.kind === "suite") {
       const seen = new Map<string, number>();
-      resolved.runs.forEach((run, i) => {
-        checkExperiment(run as ResolvedExperiment, ["runs", i], issues);
+      (resolved.runs ?? []).forEach((run, i) => {
+        if (!cleanAt(structural, ["runs", i], ["kind"])) return;
+        checkExperiment(
+          run as ResolvedExperiment,
+          ["runs", i],
+          issues,
+          structural,
+        );
         const before = seen.get(run.name);
         if (before !== undefined) {
           push(
@@ -295,7 +329,7 @@ export function validate(declaration: unknown): ValidationResult {
         } else seen.set(run.name, i);
       });
     } else {
-      checkExperiment(resolved as ResolvedExperiment, [], issues);
+      checkExperiment(resolved as ResolvedExperiment, [], issues, structural);
     }
   }
   const errors = issues.filter((i) => i.severity === "error");

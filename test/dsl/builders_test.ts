@@ -140,6 +140,40 @@ Deno.test("validate: returns every issue at once, errors first", () => {
   ]);
 });
 
+Deno.test("validate: combinations are still checked where the parts they read are sound", () => {
+  const result = validate({
+    kind: "suite",
+    name: "mixed",
+    runs: [
+      {
+        kind: "experiment",
+        name: "a",
+        data: datasets.eightGaussians(),
+        latentDim: 2,
+        generator: networks.mlp({ hidden: [8], output: 3 }),
+        discriminator: networks.mlpDiscriminator({ hidden: [8] }),
+        loss: losses.relation(),
+        training: { kind: "training", batchSize: "64" },
+      },
+      "not a run",
+      { kind: "experiment", name: "c", data: { kind: "nope" } },
+    ],
+  });
+  assert.deepEqual(
+    result.issues.map((i) => `${i.code}@${i.path.join(".")}`),
+    [
+      "wrong_type@runs.0.training.batchSize",
+      "wrong_type@runs.1",
+      "unknown_kind@runs.2.data.kind",
+      "missing@runs.2.generator",
+      "missing@runs.2.discriminator",
+      "missing@runs.2.loss",
+      "incompatible@runs.0.loss.kind",
+      "incompatible@runs.0.generator",
+    ],
+  );
+});
+
 Deno.test("validate: a generator that does not produce the data's shape is incompatible", () => {
   const r = validate({
     kind: "experiment",
