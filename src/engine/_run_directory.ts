@@ -77,7 +77,8 @@ export async function writeCommand(
 /**
  * Prepares metrics.jsonl: empties it for a fresh run; on resume keeps only
  * the records up to the checkpoint's step (a killed run may have logged
- * steps past its last checkpoint, which the resumed run logs again).
+ * steps past its last checkpoint, which the resumed run logs again) and
+ * drops the final evaluation, which the resumed run repeats.
  *
  * @returns The losses of the last kept step record (`d/…` and `g/…`
  * keys), or an empty object.
@@ -102,7 +103,9 @@ export async function prepareMetrics(
     if (line.trim() === "") continue;
     try {
       const record = JSON.parse(line) as Record<string, unknown>;
-      if ((record.step as number) <= resumedAt) kept.push(record);
+      // The final evaluation runs again when the run ends.
+      const final = record.checkpoint === "final";
+      if ((record.step as number) <= resumedAt && !final) kept.push(record);
     } catch {
       // A line cut short by the kill.
     }

@@ -20,7 +20,8 @@
  * - `command.json`: argv, seed, backend line, and every resume.
  * - `metrics.jsonl`: one object per logged step (`step`, `d/<term>`,
  *   `g/<term>`, `lr/generator`, `lr/discriminator`, `time_s`,
- *   `steps_per_s`) and one per evaluation (`step`, `eval`).
+ *   `steps_per_s`) and one per evaluation (`step`, `checkpoint`:
+ *   `scheduled` or `final`, `eval`: the scores).
  * - `summary.json`: status (`completed`, `diverged`, `failed`), the final
  *   losses, the evaluator scores under their keys, time and backend.
  * - `checkpoint.ckpt`: the latest checkpoint, replaced atomically.

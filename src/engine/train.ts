@@ -282,7 +282,12 @@ export async function train(
         if (outDir !== null) {
           await appendMetrics(
             outDir,
-            JSON.parse(JSON.stringify({ step, eval: scheduled }, jsonSafe)),
+            JSON.parse(
+              JSON.stringify(
+                { step, checkpoint: "scheduled", eval: scheduled },
+                jsonSafe,
+              ),
+            ),
           );
         }
         emit({
@@ -313,7 +318,10 @@ export async function train(
         await appendMetrics(
           outDir,
           JSON.parse(
-            JSON.stringify({ step: state.step, eval: scores }, jsonSafe),
+            JSON.stringify(
+              { step: state.step, checkpoint: "final", eval: scores },
+              jsonSafe,
+            ),
           ),
         );
       }

@@ -291,6 +291,7 @@ Deno.test("train writes a complete run directory: spec, command, metrics, summar
     }
     const evals = lines.filter((l) => "eval" in l);
     assert.deepEqual(evals.map((l) => l.step), [6, 12]);
+    assert.deepEqual(evals.map((l) => l.checkpoint), ["scheduled", "final"]);
     assert.equal(evals[0].eval.centre_checkpoint, "scheduled");
     assert.equal(evals[1].eval.centre_checkpoint, "final");
 
