@@ -123,12 +123,11 @@ function weight(
   return (training) => {
     const m = tf.reshape(w, [-1, out]); // [fan, out]
     const mConst = stopGradient(m);
-    const v = tf.div(
-      tf.matMul(mConst, tf.reshape(u, [out, 1])),
-      tf.add(tf.norm(tf.matMul(mConst, tf.reshape(u, [out, 1]))), 1e-12),
-    ); // [fan, 1]
+    const mu = tf.matMul(mConst, tf.reshape(u, [out, 1])); // [fan, 1]
+    const v = tf.div(mu, tf.add(tf.norm(mu), 1e-12)); // [fan, 1]
     const mtv = tf.matMul(mConst, v, true, false); // [out, 1]
     const uNew = tf.div(mtv, tf.add(tf.norm(mtv), 1e-12)); // [out, 1]
+    // σ ≈ vᵀ W u with u, v held constant, so the gradient flows through W only.
     const sigma = tf.sum(tf.mul(v, tf.matMul(m, uNew))); // []
     if (training) u.assign(tf.reshape(uNew, [out]));
     return tf.div(w, sigma);
