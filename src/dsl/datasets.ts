@@ -1,6 +1,10 @@
 /**
- * Builders for dataset declarations. Adding a kind is local: its type in
- * `types.ts`, its fields in the schema, its loader in the compiler's table.
+ * Builders for dataset declarations.
+ *
+ * Adding a kind touches one entry in each table, nothing else: its type in
+ * `types.ts` (and the `DatasetDecl` union), its fields in
+ * `_schema.ts`, its per-example shape in `shapes.ts` (`datasetShape`), its
+ * loader in `src/compiler/dataset_table.ts`, and a builder here.
  *
  * @module
  */
