@@ -76,6 +76,11 @@ export function resnetGenerator(
  * The optimised down-sampling block, a down-sampling block, two plain
  * blocks (the trunk), then ReLU, a global sum pool and a dense score (the
  * head): `[batch, 32, 32, 3]` → `[batch, 1]`.
+ *
+ * In the relation form, `split` counts trunk blocks with the optimised
+ * first block included. Reading the paper's table 8 as that first block
+ * (its "first conv layer") followed by n + m residual blocks, its "n + m"
+ * is `split: n + 1`, and "no EM" is `merge: "packed"`.
  */
 export function resnetDiscriminator(
   options: ResnetDiscriminatorOptions = {},
