@@ -168,7 +168,7 @@ Deno.test("compile: the same seed gives identical initial weights, another seed 
   assert.notDeepEqual(a[0], other[0]);
 });
 
-Deno.test("compileDiscriminator: concat, sum and packed merges match a hand-built graph", () => {
+Deno.test("compileDiscriminator: concat, sum and packed merges match a hand-built graph, values and gradients", () => {
   const a = tf.tensor2d([[0.5, -1], [2, 0.25], [-0.3, 0.7]]);
   const b = tf.tensor2d([[1, 1], [-2, 0.5], [0.1, -0.9]]);
   for (const merge of ["concat", "sum", "packed"] as const) {
@@ -181,7 +181,7 @@ Deno.test("compileDiscriminator: concat, sum and packed merges match a hand-buil
     }) as CompiledPairNetwork;
     assert.equal(d.input, "pair");
     const got = d.apply(a, b, { training: false });
-    const expected = tf.tidy(() => {
+    const byHand = () => {
       const v = d.variables; // kernel, bias per dense layer, in order
       const dense = (x: tf.Tensor, i: number) =>
         tf.add(
@@ -199,9 +199,36 @@ Deno.test("compileDiscriminator: concat, sum and packed merges match a hand-buil
       }
       for (let i = next; i < 2; i++) m = tf.relu(dense(m, i));
       return tf.reshape(dense(m, 2), [3]);
-    });
+    };
+    const expected = tf.tidy(byHand);
     assert.deepEqual(got.shape, [3]);
     assertClose(got.dataSync(), expected.dataSync(), 1e-5, merge);
+    // Gradients through the compiled (tidied) graph equal the hand-built ones.
+    const weights = [0.3, -1.2, 0.7];
+    const objective = (f: () => tf.Tensor) => () =>
+      tf.sum(tf.mul(f(), weights)) as tf.Scalar;
+    const gotGrads = tf.variableGrads(
+      objective(() => d.apply(a, b, { training: false })),
+      d.variables as tf.Variable[],
+    );
+    const wantGrads = tf.variableGrads(
+      objective(byHand),
+      d.variables as tf.Variable[],
+    );
+    for (const v of d.variables) {
+      assertClose(
+        gotGrads.grads[v.name].dataSync(),
+        wantGrads.grads[v.name].dataSync(),
+        1e-4,
+        `${merge} ∂/∂${v.name}`,
+      );
+    }
+    tf.dispose([
+      gotGrads.value,
+      wantGrads.value,
+      ...Object.values(gotGrads.grads),
+      ...Object.values(wantGrads.grads),
+    ]);
     // Parameter counts: 2 → 5 → 4 → 1, with the first layer's input doubled by packed and the second by concat.
     const count = merge === "packed"
       ? 4 * 5 + 5 + 5 * 4 + 4 + 4 + 1
