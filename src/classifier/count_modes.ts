@@ -50,18 +50,18 @@ export interface ModeCount {
  *
  * @example Two even modes
  * ```ts
- * import { modeStatistics } from "./count_modes.ts";
+ * import { stackedModeStatistics } from "./count_modes.ts";
  * import assert from "node:assert/strict";
  *
  * const h = new Int32Array(1000);
  * h[7] = 5;
  * h[123] = 5;
- * const { modes, kl } = modeStatistics(h, 1);
+ * const { modes, kl } = stackedModeStatistics(h, 1);
  * assert.equal(modes, 2);
  * assert.ok(Math.abs(kl - Math.log(1000 / 2)) < 1e-12);
  * ```
  */
-export function modeStatistics(
+export function stackedModeStatistics(
   histogram: Int32Array,
   minCount: number,
 ): Omit<ModeCount, "histogram"> {
@@ -83,7 +83,7 @@ export function modeStatistics(
  * Counts the Stacked MNIST modes of generated images: channel c of each
  * sample is classified as digit d_c, the sample falls in mode
  * `100·d₀ + 10·d₁ + d₂`, and the histogram is summarised by
- * {@linkcode modeStatistics}. How many samples to draw is the caller's
+ * {@linkcode stackedModeStatistics}. How many samples to draw is the caller's
  * choice (the evaluator's `samples`, 26,000 by default).
  *
  * @param generated `n × s × s × 3` values in [-1, 1], HWC.
@@ -136,5 +136,5 @@ export async function countModes(
   }
   const histogram = new Int32Array(1000);
   for (const m of modes) histogram[m]++;
-  return { ...modeStatistics(histogram, minCount), histogram };
+  return { ...stackedModeStatistics(histogram, minCount), histogram };
 }

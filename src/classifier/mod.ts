@@ -33,7 +33,7 @@ export {
   countModes,
   type CountModesOptions,
   type ModeCount,
-  modeStatistics,
+  stackedModeStatistics,
 } from "./count_modes.ts";
 export {
   stackedMnistModesEvaluator,

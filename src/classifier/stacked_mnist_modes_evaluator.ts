@@ -6,7 +6,7 @@
  */
 
 import type { EvalContext, Evaluator, ScoreRecord } from "../metrics/types.ts";
-import { countModes, modeStatistics } from "./count_modes.ts";
+import { countModes, stackedModeStatistics } from "./count_modes.ts";
 import { DEFAULT_CLASSIFIER_DIR, loadMnistClassifier } from "./tfjs_model.ts";
 
 /** Options of {@linkcode stackedMnistModesEvaluator}. */
@@ -76,7 +76,7 @@ export function stackedMnistModesEvaluator(
           });
           for (let k = 0; k < 1000; k++) histogram[k] += part.histogram[k];
         }
-        const stats = modeStatistics(histogram, minCount);
+        const stats = stackedModeStatistics(histogram, minCount);
         return {
           stacked_mnist_modes: stats.modes,
           stacked_mnist_kl: stats.kl,

@@ -46,3 +46,4 @@ export {
   type ThroughputOptions,
   type ThroughputResult,
 } from "./batch_pipeline.ts";
+export * from "./toy.ts";
