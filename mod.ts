@@ -13,6 +13,8 @@ export type * from "./src/compiler/types.ts";
 export type * from "./src/losses/types.ts";
 export * from "./src/losses/mod.ts";
 export type * from "./src/data/types.ts";
+export * from "./src/data/mod.ts";
+export * from "./src/classifier/mod.ts";
 export * from "./src/metrics/mod.ts";
 export * from "./src/dsl/mod.ts";
 export * from "./src/compiler/mod.ts";
