@@ -54,6 +54,17 @@ import type {
   SuiteDecl,
 } from "../src/dsl/mod.ts";
 import { encodeCifar10Records, loadCifar10 } from "../src/data/cifar10.ts";
+import * as tf from "@tensorflow/tfjs-core";
+import { setKernelMode } from "../src/backend/kernels/mod.ts";
+
+// Convolutional nets need relgan's wasm convolution gradients; install them
+// when the backend the command line started lacks the filter gradient.
+if (
+  tf.getBackend() === "wasm" &&
+  tf.getKernel("Conv2DBackpropFilter", "wasm") === undefined
+) {
+  setKernelMode("wasm");
+}
 
 /** The runs of table 3, by id. */
 export type MethodId =

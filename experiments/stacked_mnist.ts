@@ -69,6 +69,17 @@ import type {
   SuiteDecl,
 } from "../src/dsl/mod.ts";
 import { seedStatistics } from "../src/metrics/toy_table.ts";
+import * as tf from "@tensorflow/tfjs-core";
+import { setKernelMode } from "../src/backend/kernels/mod.ts";
+
+// Convolutional nets need relgan's wasm convolution gradients; install them
+// when the backend the command line started lacks the filter gradient.
+if (
+  tf.getBackend() === "wasm" &&
+  tf.getKernel("Conv2DBackpropFilter", "wasm") === undefined
+) {
+  setKernelMode("wasm");
+}
 
 /** The sizes of a suite. */
 export interface StackedMnistSettings {
