@@ -106,9 +106,20 @@ export function parseBackendChoice(value: string): BackendChoice {
   );
 }
 
+/** What a start hook learns besides the backend's name. */
+export interface BackendStartContext {
+  /** What the user asked for: `auto` or an explicit backend. */
+  readonly choice: BackendChoice;
+}
+
+/** A hook that runs after a backend starts; may return words for the backend line. */
+export type BackendStartHook = (
+  name: BackendName,
+  context: BackendStartContext,
+) => Promise<string | undefined>;
+
 /** Hooks that run after a backend starts, e.g. to register extra kernels. */
-const afterStart: Array<(name: BackendName) => Promise<string | undefined>> =
-  [];
+const afterStart: BackendStartHook[] = [];
 
 /**
  * Registers a hook that runs each time {@linkcode useBackend} starts a
@@ -117,9 +128,7 @@ const afterStart: Array<(name: BackendName) => Promise<string | undefined>> =
  *
  * @param hook The hook.
  */
-export function onBackendStart(
-  hook: (name: BackendName) => Promise<string | undefined>,
-): void {
+export function onBackendStart(hook: BackendStartHook): void {
   afterStart.push(hook);
 }
 
@@ -150,20 +159,22 @@ export async function useBackend(
     if (!probe.ok) {
       throw new BackendUnavailableError(choice, probe.cause, probe.fix);
     }
-    return await start(choice, probe, "requested");
+    return await start(choice, probe, "requested", choice);
   }
   const passedOver: string[] = [];
   for (const name of ["tensorflow", "webgpu"] as const) {
     const probe = await PROBES[name](false);
-    if (probe.ok) return await start(name, probe, describe(passedOver));
+    if (probe.ok) {
+      return await start(name, probe, describe(passedOver), "auto");
+    }
     passedOver.push(probe.cause);
   }
   const wasm = await PROBES.wasm(false);
-  if (wasm.ok) return await start("wasm", wasm, describe(passedOver));
+  if (wasm.ok) return await start("wasm", wasm, describe(passedOver), "auto");
   passedOver.push(wasm.cause);
   const cpu = await PROBES.cpu(false);
   if (!cpu.ok) throw new BackendUnavailableError("cpu", cpu.cause, cpu.fix);
-  return await start("cpu", cpu, describe(passedOver));
+  return await start("cpu", cpu, describe(passedOver), "auto");
 }
 
 function describe(passedOver: string[]): string {
@@ -174,10 +185,11 @@ async function start(
   name: BackendName,
   probe: Extract<Probe, { ok: true }>,
   reason: string,
+  choice: BackendChoice,
 ): Promise<BackendInfo> {
   const details = [await probe.start()];
   for (const hook of afterStart) {
-    const extra = await hook(name);
+    const extra = await hook(name, { choice });
     if (extra) details.push(extra);
   }
   const detail = details.join(", ");
