@@ -9,7 +9,7 @@
  *   suite, the suite's directory (default `runs/<file>`), which holds one
  *   directory per run.
  * - `--resume DIR`: continue the run in DIR from its checkpoint; the file
- *   may be left out, the declaration is then read from the checkpoint.
+ *   may be left out, the declaration is then DIR's `spec.yaml`.
  * - `--seed N`: override the experiment's seed.
  * - `--set path=value` (repeatable): override a declaration value, e.g.
  *   `--set training.iterations=100`.
@@ -129,11 +129,18 @@ async function main(args: string[]): Promise<number> {
   const backendLine = formatBackendLine(info);
   console.log(backendLine);
 
-  // Resume from the run directory alone: the checkpoint holds the declaration.
+  // Resume from the run directory alone: its spec.yaml is the declaration
+  // (YAML keeps values JSON cannot, such as an infinite limit).
   if (positionals.length === 0) {
     const dir = values.resume!;
-    const checkpoint = await readCheckpoint(`${dir}/${CHECKPOINT_FILE}`);
-    let experiment = checkpoint.declaration as ExperimentDecl;
+    await readCheckpoint(`${dir}/${CHECKPOINT_FILE}`); // fails early, with the fix
+    const spec = await loadExperimentFile(`${dir}/spec.yaml`);
+    if (spec.declaration.kind !== "experiment") {
+      throw new UsageError(
+        `Cannot resume ${dir}: its spec.yaml declares a ${spec.declaration.kind}, not one experiment; pass the experiment file and --only NAME`,
+      );
+    }
+    let experiment: ExperimentDecl = spec.declaration;
     if (overrides.length > 0) {
       experiment = applyOverrides(experiment, overrides);
     }
