@@ -38,7 +38,11 @@ export interface CheckpointTensor {
 export interface Checkpoint {
   /** Generator updates completed. */
   readonly step: number;
-  /** The resolved declaration the run was compiled from. */
+  /**
+   * The resolved declaration the run was compiled from, as JSON keeps it
+   * (an infinite number reads back as `null`; the run's spec.yaml keeps
+   * it). Resuming compares it with the new declaration the same way.
+   */
   readonly declaration: unknown;
   /** Every random stream's state. */
   readonly rng: Readonly<Record<StreamName, RngState>>;
