@@ -87,7 +87,9 @@ export interface TrainOptions {
  * grid for `[h, w, 1 | 3]` data, a scatter plot of generated against real
  * for `[2]` data) is written; every `plan.evalEvery` steps and at the end
  * the evaluators run; every `plan.checkpointEvery` steps and at the end a
- * checkpoint is written atomically.
+ * checkpoint is written atomically. Samples and evaluations use the EMA
+ * generator when the plan keeps one, in inference mode, with latents from
+ * forks of the `eval` stream (so they never change the training).
  *
  * A loss term or a weight that becomes non-finite stops the run: the last
  * good checkpoint stays, `summary.json` records the divergence (step and
