@@ -224,6 +224,10 @@ const PROBES: Record<BackendName, (explicit: boolean) => Promise<Probe>> = {
       ok: true,
       start: async () => {
         await activate("cpu", "cpu", "report this as a bug");
+        // The backend's one-time advice to install tfjs-node on its first
+        // write; the backend line already says what runs, and why.
+        const backend = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+        if (backend) backend.firstUse = false;
         return "JavaScript";
       },
     }),
