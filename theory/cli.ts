@@ -18,13 +18,27 @@ import {
   type Gaussian,
   localAnalysis,
   relationDivergence,
+  relationGanModel,
   type RelationScoreClass,
   simulateTrajectory,
   type Trajectory,
 } from "./mod.ts";
 
 const SEPARATIONS = [0, 0.5, 1, 2, 4];
-const CLASSES: RelationScoreClass[] = ["linear-sum", "mlp-sum", "mlp-concat"];
+const PHI0: [number, number][] = [[1, 1], [2, -1], [3, 3]];
+
+/** The divergence rows: score class, hinge form and dimension. */
+const DIVERGENCE_ROWS: {
+  scoreClass: RelationScoreClass;
+  form: "per-sample" | "batch-mean";
+  dim: number;
+}[] = [
+  { scoreClass: "linear-sum", form: "per-sample", dim: 1 },
+  { scoreClass: "mlp-sum", form: "per-sample", dim: 1 },
+  { scoreClass: "mlp-concat", form: "per-sample", dim: 1 },
+  { scoreClass: "mlp-concat", form: "per-sample", dim: 2 },
+  { scoreClass: "mlp-concat", form: "batch-mean", dim: 1 },
+];
 
 function gather() {
   const models = diracModels().map((model) => ({
@@ -32,15 +46,32 @@ function gather() {
     analysis: localAnalysis(model),
     trajectory: simulateTrajectory(model),
   }));
-  const p: Gaussian = { mean: [0], std: 1 };
-  const divergence = CLASSES.map((scoreClass) => ({
-    scoreClass,
-    estimates: SEPARATIONS.map((mu) => ({
-      separation: mu,
-      ...relationDivergence(p, { mean: [mu], std: 1 }, { scoreClass, seed: 0 }),
-    })),
-  }));
-  return { models, divergence };
+  const sensitivity = PHI0.flatMap((phi0) =>
+    [
+      relationGanModel({ phi0 }),
+      relationGanModel({ phi0, margin: "constant" }),
+      relationGanModel({ phi0, previous: "current-detached" }),
+    ].map((model) => ({ phi0, trajectory: simulateTrajectory(model) }))
+  );
+  const divergence = DIVERGENCE_ROWS.map((row) => {
+    const p: Gaussian = { mean: new Array(row.dim).fill(0), std: 1 };
+    return {
+      ...row,
+      estimates: SEPARATIONS.map((mu) => {
+        const mean = new Array(row.dim).fill(0);
+        mean[0] = mu;
+        return {
+          separation: mu,
+          ...relationDivergence(p, { mean, std: 1 }, {
+            scoreClass: row.scoreClass,
+            form: row.form,
+            seed: 0,
+          }),
+        };
+      }),
+    };
+  });
+  return { models, sensitivity, divergence };
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -102,13 +133,19 @@ function drawTrajectories(runs: Trajectory[], path: string): Promise<void> {
   return canvas.encode("png").then((png) => Deno.writeFile(path, png));
 }
 
+/** A trajectory without its samples, for JSON. */
+function summary(t: Trajectory) {
+  const { t: times, states: _states, ...rest } = t;
+  return { ...rest, steps: times.length };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
     options: { json: { type: "boolean" }, out: { type: "string" } },
     strict: true,
   });
-  const { models, divergence } = gather();
+  const { models, sensitivity, divergence } = gather();
   if (values.json) {
     console.log(JSON.stringify(
       {
@@ -118,12 +155,11 @@ async function main(): Promise<void> {
           readings: model.readings ?? [],
           initial: model.initial,
           analysis,
-          trajectory: {
-            ...trajectory,
-            t: undefined,
-            states: undefined,
-            steps: trajectory.t.length,
-          },
+          trajectory: summary(trajectory),
+        })),
+        relationSensitivity: sensitivity.map(({ phi0, trajectory }) => ({
+          phi0,
+          trajectory: summary(trajectory),
         })),
         divergence,
       },
@@ -161,14 +197,30 @@ async function main(): Promise<void> {
         t.classification,
       ]),
     ));
-    const s = divergence[0].estimates[0].settings;
     console.log(
-      `\nM[p, q] = L_D(0) − min_D L_D, per-sample triplet loss with Δ = |x − y|, p = N(0, 1), q = N(μ, 1); full-batch Adam (lr ${s.learningRate}, ${s.steps} steps) on ${s.trainSize} samples per role, M measured on ${s.testSize} fresh samples per role (fitting-sample value in brackets); MLPs with ${s.hidden} tanh units; seed ${s.seed}.\n`,
+      "\nRelation GAN from larger initial discriminators (θr = 1, θe = φ0), same integration:\n",
     );
     console.log(table(
-      ["score class", ...SEPARATIONS.map((mu) => `μ = ${mu}`)],
+      ["model", "φ0", "final θ", "final ‖θ‖", "classification"],
+      sensitivity.map(({ phi0, trajectory: t }) => [
+        t.model,
+        `(${phi0.join(", ")})`,
+        `(${t.finalTheta.map((x) => x.toFixed(3)).join(", ")})`,
+        t.finalDistance.toExponential(2),
+        t.classification +
+        (t.absSmoothing === null ? "" : ` (|·| smoothed, ε ${t.absSmoothing})`),
+      ]),
+    ));
+    const s = divergence[0].estimates[0].settings;
+    console.log(
+      `\nM[p, q] = L_D(0) − min_D L_D with Δ = ‖x − y‖₂, p = N(0, I), q = N(μe₁, I); full-batch Adam (lr ${s.learningRate}, ${s.steps} steps) on ${s.trainSize} samples per role, M on ${s.testSize} fresh samples per role (fitting-sample value in brackets); MLPs with ${s.hidden} tanh units; seed ${s.seed}.\n`,
+    );
+    console.log(table(
+      ["score class", "form", "dim", ...SEPARATIONS.map((mu) => `μ = ${mu}`)],
       divergence.map((row) => [
         row.scoreClass,
+        row.form,
+        String(row.dim),
         ...row.estimates.map((e) =>
           `${e.testM.toFixed(3)} (${e.trainM.toFixed(3)})`
         ),

@@ -41,6 +41,12 @@ export interface Trajectory {
   readonly tailPathLength: number;
   /** The classification. */
   readonly classification: TrajectoryClass;
+  /**
+   * The ε of |a| → √(a² + ε²) if the exact field made solveODE stall (a
+   * hinge switching back and forth on a sliding surface) and the run was
+   * redone smoothed; null when the exact field was integrated.
+   */
+  readonly absSmoothing: number | null;
   /** The options the run used, resolved. */
   readonly settings: Required<TrajectoryOptions>;
 }
@@ -63,6 +69,12 @@ export interface TrajectoryOptions {
   readonly divergedAbove?: number;
   /** Stops elsewhere: the tail's path length below this fraction of ‖θ(0)‖. @default 0.001 */
   readonly stoppedBelow?: number;
+  /**
+   * The ε of the smoothed |·| used when the exact field stalls the
+   * integrator (see {@linkcode Trajectory.absSmoothing}).
+   * @default 0.001
+   */
+  readonly fallbackSmoothing?: number;
 }
 
 /** mathjs 15 ships solveODE but its type declarations omit it. */
@@ -83,6 +95,7 @@ const DEFAULTS: Required<TrajectoryOptions> = {
   convergedBelow: 0.01,
   divergedAbove: 5,
   stoppedBelow: 0.001,
+  fallbackSmoothing: 0.001,
 };
 
 /**
@@ -124,37 +137,65 @@ export function simulateTrajectory(
       `Cannot integrate model "${model.name}": tailFraction must be at most 1, current value is ${settings.tailFraction}`,
     );
   }
-  const field = vectorField(model);
   const names = stateNames(model);
   const y0 = names.map((n) => model.initial[n]);
-  const bounds = field.bounds;
-  // Clipped parameters are clamped before the field is read, so that the
-  // integrator's trial stages never evaluate the model outside its box.
-  const rhs = (_t: number, y: number[]): number[] =>
-    field.evaluate(
-      y.map((x, i) => (bounds[i] === Infinity
-        ? x
-        : Math.max(-bounds[i], Math.min(bounds[i], x)))
-      ),
+  const integrate = (absSmoothing: number | undefined) => {
+    const field = vectorField(model, { absSmoothing });
+    const bounds = field.bounds;
+    // Clipped parameters are clamped before the field is read, so that the
+    // integrator's trial stages never evaluate the model outside its box.
+    const clamp = (y: readonly number[]) =>
+      y.map((x, i) =>
+        bounds[i] === Infinity
+          ? x
+          : Math.max(-bounds[i], Math.min(bounds[i], x))
+      );
+    // solveODE halves its step without end where the field switches on a
+    // sliding surface; notice that early (time stuck for 5000 calls) rather
+    // than after maxIter rejected steps.
+    let anchor = -Infinity;
+    let stuck = 0;
+    const solution = solveODE(
+      (t, y) => {
+        if (Math.abs(t - anchor) > 1e-9 * settings.tEnd) {
+          anchor = t;
+          stuck = 0;
+        } else if (++stuck > 5000) {
+          throw new Error("Maximum number of iterations (time stuck)");
+        }
+        return field.evaluate(clamp(y));
+      },
+      [0, settings.tEnd],
+      y0,
+      {
+        method: "RK45",
+        tol: settings.tolerance,
+        // Without firstStep, solveODE's first trial step is the whole span.
+        firstStep: settings.maxStep / 10,
+        maxStep: settings.maxStep,
+        maxIter: settings.maxIter,
+      },
     );
-  const solution = solveODE(rhs, [0, settings.tEnd], y0, {
-    method: "RK45",
-    tol: settings.tolerance,
-    // Without firstStep, solveODE's first trial step is the whole span.
-    firstStep: settings.maxStep / 10,
-    maxStep: settings.maxStep,
-    maxIter: settings.maxIter,
-  });
-  const t = solution.t;
-  const states = solution.y.map((row) =>
-    row.map((
-      x,
-      i,
-    ) => (bounds[i] === Infinity
-      ? x
-      : Math.max(-bounds[i], Math.min(bounds[i], x)))
-    )
-  );
+    return { t: solution.t, states: solution.y.map(clamp) };
+  };
+  let absSmoothing: number | null = null;
+  let run: { t: number[]; states: number[][] };
+  try {
+    run = integrate(undefined);
+  } catch (error) {
+    if (!/Maximum number of iterations/.test(String(error))) throw error;
+    absSmoothing = settings.fallbackSmoothing;
+    try {
+      run = integrate(absSmoothing);
+    } catch (again) {
+      throw new Error(
+        `Cannot integrate model "${model.name}": solveODE stalled (${
+          String(again)
+        }) even with |·| smoothed by ${absSmoothing}; raise maxIter or fallbackSmoothing`,
+      );
+    }
+  }
+  const { t, states } = run;
 
   const distance = (s: readonly number[]) => Math.hypot(s[0], s[1]);
   const d0 = distance(y0);
@@ -205,6 +246,7 @@ export function simulateTrajectory(
     tailMax,
     tailPathLength,
     classification,
+    absSmoothing,
     settings,
   };
 }

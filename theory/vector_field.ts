@@ -44,6 +44,16 @@ export interface VectorField {
   jacobian(state: ArrayLike<number>): number[][];
 }
 
+/** Options of {@linkcode vectorField}. */
+export interface VectorFieldOptions {
+  /**
+   * Replace |a| by √(a² + ε²) with this ε in both losses (a solver aid for
+   * hinges that switch; the local analysis never uses it).
+   * @default undefined (exact |a|)
+   */
+  readonly absSmoothing?: number;
+}
+
 /** Symbols of an expression that name values (not functions). */
 function valueSymbols(node: MathNode): Set<string> {
   const found = new Set<string>();
@@ -73,12 +83,32 @@ function valueSymbols(node: MathNode): Set<string> {
  * ```
  *
  * @param model The declaration.
+ * @param options Optional smoothing of |·|.
  * @returns The field, its Jacobian and the text of each component.
  * @throws {TypeError} When the declaration is invalid or an expression uses a
  * symbol that is neither a state variable, a constant nor a `given`.
+ * @throws {RangeError} When absSmoothing is not positive.
  */
-export function vectorField(model: DiracModel): VectorField {
+export function vectorField(
+  model: DiracModel,
+  options: VectorFieldOptions = {},
+): VectorField {
   assertDiracModel(model);
+  const width = options.absSmoothing;
+  if (width !== undefined && !(width > 0)) {
+    throw new RangeError(
+      `Cannot derive the vector field of model "${model.name}": absSmoothing must be positive, current value is ${width}`,
+    );
+  }
+  // |a| → √(a² + ε²) in the losses, so that a hinge [a]₊ = (a + |a|)/2 has a
+  // continuous derivative; within ε/2 of the exact hinge everywhere.
+  const smooth = (node: MathNode): MathNode =>
+    width === undefined ? node : node.transform((n: MathNode) => {
+      const fn = (n as unknown as { fn?: { name?: string } }).fn;
+      if (n.type !== "FunctionNode" || fn?.name !== "abs") return n;
+      const arg = (n as unknown as { args: MathNode[] }).args[0];
+      return parse(`sqrt((${smooth(arg).toString()})^2 + ${width}^2)`);
+    });
   const names = stateNames(model);
   const roles = stateRoles(model);
   const constants = model.constants ?? {};
@@ -106,8 +136,8 @@ export function vectorField(model: DiracModel): VectorField {
     );
   };
 
-  const lossG = parse(model.generator.loss);
-  const lossD = parse(model.discriminator.loss);
+  const lossG = smooth(parse(model.generator.loss));
+  const lossD = smooth(parse(model.discriminator.loss));
   const nodes: MathNode[] = [];
   for (const p of model.generator.params) {
     nodes.push(
