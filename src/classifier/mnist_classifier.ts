@@ -76,6 +76,7 @@ let nextId = 0;
 
 /** A digit classifier for `[28, 28, 1]` images in [-1, 1]. */
 export interface MnistClassifier {
+  /** The layer sizes. */
   readonly architecture: ClassifierArchitecture;
   /** The weights in {@linkcode weightSpecs} order. */
   readonly variables: readonly tf.Variable[];

@@ -20,8 +20,9 @@ import {
 export interface ClassifierMetadata {
   /** Held-out accuracy measured after training, in [0, 1]. */
   readonly heldOutAccuracy?: number;
-  /** Digits trained on and held out. */
+  /** Digits trained on. */
   readonly trainCount?: number;
+  /** Digits held out for the accuracy. */
   readonly testCount?: number;
   /** The training options, for the record. */
   readonly training?: Readonly<Record<string, unknown>>;
@@ -29,7 +30,9 @@ export interface ClassifierMetadata {
 
 /** A classifier loaded from disk, with its metadata and weights hash. */
 export interface LoadedClassifier {
+  /** The classifier (the caller disposes it). */
   readonly classifier: MnistClassifier;
+  /** What model.json records about its training. */
   readonly metadata: ClassifierMetadata;
   /** `"sha256:<hex>"` of weights.bin. */
   readonly weightsHash: string;

@@ -19,7 +19,9 @@ import {
 
 /** Indices of the training and held-out digits. */
 export interface DigitSplit {
+  /** Indices to train on, ascending. */
   readonly train: Uint32Array;
+  /** Indices held out, ascending. */
   readonly test: Uint32Array;
 }
 
@@ -75,6 +77,7 @@ export function splitDigits(
 
 /** One record per epoch, passed to `onEpoch`. */
 export interface EpochRecord {
+  /** The epoch just finished, from 1. */
   readonly epoch: number;
   /** Mean cross-entropy over the epoch's batches. */
   readonly loss: number;

@@ -26,6 +26,8 @@ export class DataError extends Error {
   readonly reason: string;
 
   /**
+   * Builds the error and its message.
+   *
    * @param file The file or folder that could not be read.
    * @param reason What is wrong with it.
    * @param fix What the user can do; appended to the message when given.
