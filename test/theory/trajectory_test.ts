@@ -69,3 +69,20 @@ Deno.test("simulateTrajectory: rejects a non-positive horizon", () => {
     (e: unknown) => e instanceof RangeError && /tEnd/.test(e.message),
   );
 });
+
+Deno.test("simulateTrajectory: a hinge that switches on a sliding surface is integrated with |·| smoothed, and says so", () => {
+  // From φ0 = (1, 1) the lagged relation GAN's second hinge turns off and on:
+  // the exact field stalls solveODE, the smoothed one (ε = 1e-3) does not.
+  const run = simulateTrajectory(relationGanModel({ phi0: [1, 1] }), {
+    tEnd: 60,
+  });
+  assert.equal(run.absSmoothing, 1e-3);
+  assert.equal(run.classification, "stops-elsewhere");
+  assert.ok(run.finalDistance > 0.3, `${run.finalDistance}`);
+  // the constant-margin reading never reaches a kink from there: exact field
+  const constant = simulateTrajectory(
+    relationGanModel({ phi0: [1, 1], margin: "constant" }),
+    { tEnd: 60 },
+  );
+  assert.equal(constant.absSmoothing, null);
+});
