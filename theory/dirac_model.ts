@@ -83,7 +83,7 @@ export interface DiracModel {
  * ```
  *
  * @param model The declaration.
- * @returns The names and, in parallel, their roles.
+ * @returns The names, generator first.
  */
 export function stateNames(model: DiracModel): string[] {
   return [

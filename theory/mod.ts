@@ -5,9 +5,13 @@
  * trajectories, divergence estimates); printing and figures are left to the
  * caller (`theory/cli.ts`).
  *
- * Limitations: the Dirac-GAN equilibrium analysed is the declared one (the
- * real point); WGAN clipping is a projection of the vector field and is not
- * part of the Jacobian.
+ * Limitations: the local analysis looks at the declared equilibrium (the real
+ * point) only; WGAN's clipping is a projection of the vector field, made
+ * Lipschitz within 1e-3·clip of the box, and is not part of the Jacobian; a
+ * run whose hinge switches on a sliding surface (which stalls `solveODE`) is
+ * redone with |a| smoothed to √(a² + ε²) and says so in its `absSmoothing`.
+ * In continuous time alternating and simultaneous descent share one vector
+ * field; they differ only in the discrete verdicts.
  *
  * @module
  */
