@@ -22,3 +22,4 @@ export * from "./vector_field.ts";
 export * from "./local_analysis.ts";
 export * from "./trajectory.ts";
 export * from "./relation_divergence.ts";
+export * from "./gradient_descent.ts";
