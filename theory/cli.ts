@@ -16,6 +16,7 @@ import {
   diracModels,
   formatEigenvalues,
   type Gaussian,
+  gradientDescent,
   localAnalysis,
   relationDivergence,
   relationGanModel,
@@ -45,6 +46,11 @@ function gather() {
     model,
     analysis: localAnalysis(model),
     trajectory: simulateTrajectory(model),
+    descent: gradientDescent(model, {
+      stepSize: 0.1,
+      steps: 1000,
+      mode: "alternating",
+    }),
   }));
   const sensitivity = PHI0.flatMap((phi0) =>
     [
@@ -149,13 +155,18 @@ async function main(): Promise<void> {
   if (values.json) {
     console.log(JSON.stringify(
       {
-        models: models.map(({ model, analysis, trajectory }) => ({
+        models: models.map(({ model, analysis, trajectory, descent }) => ({
           name: model.name,
           description: model.description,
           readings: model.readings ?? [],
           initial: model.initial,
           analysis,
           trajectory: summary(trajectory),
+          alternatingDescent: {
+            stepSize: 0.1,
+            steps: descent.distances.length - 1,
+            finalDistance: descent.distances.at(-1),
+          },
         })),
         relationSensitivity: sensitivity.map(({ phi0, trajectory }) => ({
           phi0,
@@ -182,8 +193,9 @@ async function main(): Promise<void> {
         "final ‖θ‖",
         "tail min–max ‖θ‖",
         "classification",
+        "‖θ‖, 1000 alt. steps",
       ],
-      models.map(({ model, analysis: a, trajectory: t }) => [
+      models.map(({ model, analysis: a, trajectory: t, descent }) => [
         model.name,
         formatEigenvalues(a.eigenvalues),
         a.continuous,
@@ -195,6 +207,7 @@ async function main(): Promise<void> {
         t.finalDistance.toExponential(2),
         `${t.tailMin.toExponential(2)}–${t.tailMax.toExponential(2)}`,
         t.classification,
+        descent.distances.at(-1)!.toExponential(2),
       ]),
     ));
     console.log(
