@@ -4,7 +4,8 @@
  * ```sh
  * deno task theory            # tables
  * deno task theory --json     # the same as JSON
- * deno task theory --out DIR  # also writes DIR/trajectories.png (figure 2's layout)
+ * deno task theory --out DIR  # also writes DIR/trajectories.png (figure 2's layout:
+ *                             # θ path in blue, start green, end black, real point red)
  * ```
  *
  * @module
@@ -125,7 +126,11 @@ function drawTrajectories(runs: Trajectory[], path: string): Promise<void> {
     ctx.beginPath();
     ctx.arc(px(run.states[0][0]), py(run.states[0][1]), 4, 0, 2 * Math.PI);
     ctx.fill();
+    const end = run.states[run.states.length - 1];
     ctx.fillStyle = "black";
+    ctx.beginPath();
+    ctx.arc(px(end[0]), py(end[1]), 2.5, 0, 2 * Math.PI);
+    ctx.fill();
     ctx.font = "13px DejaVu Sans";
     ctx.fillText(run.model, ox + 8, oy + 16);
     ctx.font = "11px DejaVu Sans";
