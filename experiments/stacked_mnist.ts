@@ -42,12 +42,14 @@
  * - `full` (GPU): base 64 channels (max 512), batch 64, 50,000 iterations,
  *   seeds 1–3, 26,000 samples counted, `minCount` 1 — the protocol of the
  *   mode-collapse literature (VEEGAN, PacGAN).
- * - `reduced` (the default; CPU): base 8 channels (max 32), batch 32, 200
+ * - `reduced` (the default; CPU): base 8 channels (max 32), batch 32, 500
  *   iterations, seeds 1–2, 2600 samples, `minCount` 1. Measured on wasm on
- *   this 2-core machine under a load of about 10: a Relation GAN step takes
- *   about 1.7 s (it scores three kinds of pairs), so its run takes about 6
- *   minutes and the 10 runs about half an hour over 2 workers. This is far
- *   from convergence: the counts compare what this budget buys, not the
+ *   this 2-core machine (200-iteration runs, 2 workers, shared with other
+ *   work): 0.45–0.6 s per step for Relation GAN, vanilla GAN and RSGAN,
+ *   1.2 s for WGAN-GP (a second-order gradient), 0.55–1.5 s for LSGAN; the
+ *   10 runs of 500 iterations take about 35 minutes over 2 workers. This is
+ *   far from convergence (after 200 iterations every method still hit fewer
+ *   than 70 modes): the counts compare what this budget buys, not the
  *   paper's numbers.
  * - `smoke`: base 4 channels, batch 8, 3 iterations, one seed, 200 samples.
  *
@@ -138,7 +140,7 @@ export const FULL: StackedMnistSettings = Object.freeze({
 /** The CPU setting (see the module doc). */
 export const REDUCED: StackedMnistSettings = Object.freeze({
   label: "reduced",
-  iterations: 200,
+  iterations: 500,
   batchSize: 32,
   baseChannels: 8,
   maxChannels: 32,
