@@ -64,6 +64,17 @@ export const GRADIENT_CASES: readonly GradientCase[] = [
     f: ([x, w]) => tf.conv2d(t4(x), t4(w), 1, "same"), // [5, 6, 6, 16]
   },
   {
+    name:
+      "conv2d stride 2 same, 16 input channels (filter gradient as a dilated conv)",
+    shapes: [[2, 8, 8, 16], [3, 3, 16, 8]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), 2, "same"), // [2, 4, 4, 8]
+  },
+  {
+    name: "conv2d 1 × 1, 16 channels",
+    shapes: [[2, 5, 5, 16], [1, 1, 16, 4]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), 1, "valid"), // [2, 5, 5, 4]
+  },
+  {
     name: "conv2d 1 × 1",
     shapes: [[2, 5, 5, 6], [1, 1, 6, 4]],
     f: ([x, w]) => tf.conv2d(t4(x), t4(w), 1, "valid"), // [2, 5, 5, 4]
