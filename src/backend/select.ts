@@ -12,6 +12,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import "./_gradients.ts";
+import { installWebgpuFixes } from "./_webgpu_fixes.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-webgpu";
@@ -342,6 +343,7 @@ async function probeWebgpu(explicit: boolean): Promise<Probe> {
     ok: true,
     start: async () => {
       await activate("webgpu", "webgpu", WEBGPU_FIX);
+      installWebgpuFixes();
       return `adapter ${name}${software ? ", software" : ""}`;
     },
   };

@@ -49,7 +49,13 @@ import type { Declaration } from "./types.ts";
  * @returns The YAML text.
  */
 export function toYaml(declaration: Declaration): string {
-  return stringify(declaration, { indent: 2, lineWidth: 0 });
+  // Builders share frozen sub-objects; write each in full rather than as
+  // YAML anchors and aliases, so spec.yaml reads like a hand-written file.
+  return stringify(declaration, {
+    indent: 2,
+    lineWidth: 0,
+    aliasDuplicateObjects: false,
+  });
 }
 
 function locate(
