@@ -54,7 +54,9 @@
  * toy script's 1e-4, to make up for 100× fewer iterations), three seeds.
  * On an idle machine that is about 9 × (38 + 27 + 3 × 20) s ≈ 19 minutes
  * of CPU, about 10 minutes over 2 workers; under the load
- * above, about three times that. The networks are far from converged in
+ * above, about three times that. The whole suite, measured: 909 s (15
+ * minutes) of wall time at a load average of 4 to 6, 1994 s (33 minutes) at
+ * 8 to 12 (see `experiments/results/gaussians/`). The networks are far from converged in
  * the literature's sense; the table reports what this budget buys, for
  * every method alike.
  *
