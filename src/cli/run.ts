@@ -16,6 +16,8 @@
  * - `--list`: print the run names and stop.
  * - `--only NAME`: run only that run of a suite.
  * - `--smoke`: use the module's `smoke` declaration.
+ * - `--concurrency N`: worker processes a suite runs at once (default: the
+ *   number of cores).
  *
  * The first line of every run's output is the backend line. Bad input (a
  * usage, type or range error) ends with one line on stderr and exit code
@@ -56,8 +58,20 @@ import {
   formatStepLine,
 } from "./_progress.ts";
 
+/** Reads `--concurrency`; undefined leaves the suite runner's default. */
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      `Cannot run the suite: --concurrency must be an integer ≥ 1, current value is "${value}"`,
+    );
+  }
+  return n;
+}
+
 const USAGE =
-  `usage: deno task run <experiment.ts | experiment.yaml> [--backend auto|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume DIR] [--seed N] [--set path=value]... [--list] [--only NAME] [--smoke]`;
+  `usage: deno task run <experiment.ts | experiment.yaml> [--backend auto|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume DIR] [--seed N] [--set path=value]... [--list] [--only NAME] [--smoke] [--concurrency N]`;
 
 /** Bad command-line input: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -80,6 +94,7 @@ async function main(args: string[]): Promise<number> {
         list: { type: "boolean", default: false },
         only: { type: "string" },
         smoke: { type: "boolean", default: false },
+        concurrency: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -164,6 +179,7 @@ async function main(args: string[]): Promise<number> {
       file: file.path,
       runs: names,
       outDir,
+      concurrency: parseConcurrency(values.concurrency),
       backend: values.backend,
       smoke: values.smoke,
       args: overrides.flatMap((o) => ["--set", o]),

@@ -211,6 +211,10 @@ Deno.test("run.ts prints bad input as one line without a stack trace and exits n
         /^error: Cannot use --smoke with .*: it exports no smoke declaration/,
       ],
       [[], /^error: Cannot run: no experiment file given/],
+      [
+        [`${HERE}_tiny_experiment.ts`, "--concurrency", "0"],
+        /^error: Cannot run the suite: --concurrency must be an integer ≥ 1, current value is "0"/,
+      ],
     ];
     for (const [args, pattern] of cases) {
       const backend = args.includes("--backend") ? [] : ["--backend", "cpu"];
