@@ -44,13 +44,12 @@
  *   mode-collapse literature (VEEGAN, PacGAN).
  * - `reduced` (the default; CPU): base 8 channels (max 32), batch 32, 500
  *   iterations, seeds 1–2, 2600 samples, `minCount` 1. Measured on wasm on
- *   this 2-core machine (200-iteration runs, 2 workers, shared with other
- *   work): 0.45–0.6 s per step for Relation GAN, vanilla GAN and RSGAN,
- *   1.2 s for WGAN-GP (a second-order gradient), 0.55–1.5 s for LSGAN; the
- *   10 runs of 500 iterations take about 35 minutes over 2 workers. This is
- *   far from convergence (after 200 iterations every method still hit fewer
- *   than 70 modes): the counts compare what this budget buys, not the
- *   paper's numbers.
+ *   this 2-core machine (2 workers, load about 5 from other work): a run
+ *   took 200–220 s for RSGAN, 315–345 s for the vanilla GAN, LSGAN and
+ *   Relation GAN, 745 s for WGAN-GP (a second-order gradient); the 10 runs
+ *   took 37 minutes. This is far from convergence (every method still hit
+ *   fewer than 40 of the 1000 modes): the counts compare what this budget
+ *   buys, not the paper's numbers.
  * - `smoke`: base 4 channels, batch 8, 3 iterations, one seed, 200 samples.
  *
  * @module
