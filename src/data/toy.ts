@@ -26,6 +26,7 @@
 
 import type { DataSource } from "./types.ts";
 import type { Rng } from "../random.ts";
+import { checkKeys } from "../_options.ts";
 
 /** The modes of a Gaussian mixture, in data space. */
 export interface ToyModes {
@@ -123,30 +124,6 @@ function positive(
     );
   }
   return value;
-}
-
-function checkKeys(
-  what: string,
-  options: object | undefined,
-  allowed: readonly string[],
-): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot build ${what}: options must be an object, current value is ${
-        JSON.stringify(options)
-      }`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(
-        `Cannot build ${what}: unknown option ${key}; accepted options are ${
-          allowed.join(", ")
-        }`,
-      );
-    }
-  }
 }
 
 function checkCount(what: string, n: number): void {

@@ -40,6 +40,7 @@
 import type { DataSource } from "../data/types.ts";
 import { hasModes, type ToyModes } from "../data/toy.ts";
 import type { EvalContext, Evaluator, ScoreRecord } from "./types.ts";
+import { checkKeys } from "../_options.ts";
 
 /** Options of {@linkcode modeStatistics}. */
 export interface ModeStatisticsOptions {
@@ -160,30 +161,6 @@ function checkNumber(
     );
   }
   return value;
-}
-
-function checkKeys(
-  what: string,
-  options: object | undefined,
-  allowed: readonly string[],
-): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot build ${what}: options must be an object, current value is ${
-        JSON.stringify(options)
-      }`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(
-        `Cannot build ${what}: unknown option ${key}; accepted options are ${
-          allowed.join(", ")
-        }`,
-      );
-    }
-  }
 }
 
 /**

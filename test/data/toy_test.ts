@@ -183,7 +183,7 @@ Deno.test("toy samplers reject bad options and batch sizes with what, why and th
     () => swissRoll({ nosie: 0.1 } as unknown as { noise: number }),
     {
       name: "TypeError",
-      message: /unknown option nosie; accepted options are noise, scale/,
+      message: /unknown option "nosie"\. Fix: use one of "noise", "scale"/,
     },
   );
   assert.throws(() => eightGaussians().sample(new Rng(1), 2.5), {

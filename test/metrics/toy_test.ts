@@ -139,7 +139,7 @@ Deno.test("modeStatistics rejects bad input with what, why and the value", () =>
     () => modeStatistics(new Float32Array(2), modes, { sigma: 3 } as never),
     {
       name: "TypeError",
-      message: /unknown option sigma; accepted options are sigmas, minCount/,
+      message: /unknown option "sigma"\. Fix: use one of "sigmas", "minCount"/,
     },
   );
 });
