@@ -40,23 +40,16 @@
  *
  * ## Sizing (measured, not assumed)
  *
- * `gan_toy.py` trains 512-unit MLPs for 100,000 iterations at batch 256.
- * On the wasm backend of this 2-core machine a plain vanilla step of
- * 256-unit MLPs at batch 256 already takes 430 ms, so the suite must be
- * much smaller to finish in well under 30 minutes. Measured through the
- * engine at width 64 and batch 128 (wasm, 1 thread, while other work kept
- * the load near 7), a step took 148 ms for Relation GAN (it scores three
- * kinds of pairs), 45 ms vanilla, 52 ms LSGAN, 66 ms WGAN-GP (a
- * second-order gradient) and 34 ms RSGAN; one whole Relation GAN run of
- * 1000 steps through the command line took 108 s of wall time but only
- * 38 s of CPU time, a WGAN-GP run 70 s of wall and 27 s of CPU. Hence:
- * width 64, batch 128, 1000 iterations, learning rate 1e-3 (ten times the
- * toy script's 1e-4, to make up for 100× fewer iterations), three seeds.
- * On an idle machine that is about 9 × (38 + 27 + 3 × 20) s ≈ 19 minutes
- * of CPU, about 10 minutes over 2 workers; under the load
- * above, about three times that. The whole suite, measured: 909 s (15
- * minutes) of wall time at a load average of 4 to 6, 1994 s (33 minutes) at
- * 8 to 12 (see `experiments/results/gaussians/`). The networks are far from converged in
+ * `gan_toy.py` trains 512-unit MLPs for 100,000 iterations at batch 256;
+ * the suite must finish in well under 30 minutes on a 2-core CPU. On the
+ * idle machine, through `auto` (wasm with relgan's OpenBLAS kernels, one
+ * OpenBLAS thread per worker, two workers), the 45 runs of 1000 iterations
+ * at width 64 and batch 128 took 4 min 9 s of wall time: 6–15 s per run,
+ * Relation GAN the slowest (it scores three kinds of pairs). Hence width
+ * 64, batch 128, 3000 iterations (about 12 minutes idle; a machine shared
+ * with other work is several times slower), learning rate 1e-3 (ten times
+ * the toy script's 1e-4, to make up for some 30× fewer iterations), three
+ * seeds. The networks are still far from converged in
  * the literature's sense; the table reports what this budget buys, for
  * every method alike.
  *
@@ -177,7 +170,7 @@ const METHODS: readonly MethodEntry[] = [
 
 /** The default suite's sizes; see the module doc for how they were chosen. */
 export const SETTINGS: GaussiansSettings = Object.freeze({
-  iterations: 1000,
+  iterations: 3000,
   batchSize: 128,
   width: 64,
   learningRate: 1e-3,
