@@ -47,24 +47,13 @@ import {
   suite,
   training,
 } from "../src/dsl/mod.ts";
+import { baselineLoss } from "./_baselines.ts";
 import type {
   EvaluatorDecl,
   ExperimentDecl,
-  SingleLossDecl,
   SuiteDecl,
 } from "../src/dsl/mod.ts";
 import { encodeCifar10Records, loadCifar10 } from "../src/data/cifar10.ts";
-import * as tf from "@tensorflow/tfjs-core";
-import { setKernelMode } from "../src/backend/kernels/mod.ts";
-
-// Convolutional nets need relgan's wasm convolution gradients; install them
-// when the backend the command line started lacks the filter gradient.
-if (
-  tf.getBackend() === "wasm" &&
-  tf.getKernel("Conv2DBackpropFilter", "wasm") === undefined
-) {
-  setKernelMode("wasm");
-}
 
 /** The runs of table 3, by id. */
 export type MethodId =
@@ -142,25 +131,6 @@ export const SMOKE: Cifar10Settings = Object.freeze({
   evalSamples: 0,
 });
 
-function singleLoss(
-  id: Exclude<MethodId, "relation" | "relation_star">,
-): SingleLossDecl {
-  switch (id) {
-    case "vanilla":
-      return losses.vanilla({ generator: "non-saturating" });
-    case "lsgan":
-      return losses.lsgan();
-    case "wgan_gp":
-      return losses.wganGp({ lambda: 10 });
-    case "relativistic":
-      return losses.relativistic({ average: false });
-    default: {
-      const never: never = id;
-      throw new TypeError(`Cannot build the loss of method ${never}`);
-    }
-  }
-}
-
 function inceptionScores(samples: number): EvaluatorDecl[] {
   if (samples === 0) return [];
   const network = {
@@ -233,7 +203,7 @@ export function cifar10Run(
   return experiment({
     ...common,
     discriminator: networks.resnetDiscriminator(d),
-    loss: singleLoss(method),
+    loss: baselineLoss(method),
   });
 }
 

@@ -77,11 +77,11 @@ import {
   suite,
   training,
 } from "../src/dsl/mod.ts";
+import { baselineLoss } from "./_baselines.ts";
 import type {
   DatasetDecl,
   EvaluatorDecl,
   ExperimentDecl,
-  SingleLossDecl,
   SuiteDecl,
 } from "../src/dsl/mod.ts";
 import {
@@ -193,23 +193,6 @@ export const SMOKE_SETTINGS: GaussiansSettings = Object.freeze({
   methods: Object.freeze(["relation"] as MethodId[]),
 });
 
-function singleLoss(id: Exclude<MethodId, "relation">): SingleLossDecl {
-  switch (id) {
-    case "vanilla":
-      return losses.vanilla({ generator: "non-saturating" });
-    case "lsgan":
-      return losses.lsgan();
-    case "wgan_gp":
-      return losses.wganGp({ lambda: 0.1 });
-    case "relativistic":
-      return losses.relativistic({ average: false });
-    default: {
-      const never: never = id;
-      throw new TypeError(`Cannot build the loss of method ${never}`);
-    }
-  }
-}
-
 /** The run name of one (dataset, method, seed). */
 export function runName(
   dataset: string,
@@ -288,7 +271,7 @@ export function gaussiansRun(
   return experiment({
     ...common,
     discriminator: networks.mlpDiscriminator({ hidden, init: "he_normal" }),
-    loss: singleLoss(method),
+    loss: baselineLoss(method, { lambda: 0.1 }),
   });
 }
 

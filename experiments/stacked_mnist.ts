@@ -66,24 +66,13 @@ import {
   suite,
   training,
 } from "../src/dsl/mod.ts";
+import { baselineLoss } from "./_baselines.ts";
 import type {
   ExperimentDecl,
   ReportContext,
-  SingleLossDecl,
   SuiteDecl,
 } from "../src/dsl/mod.ts";
 import { seedStatistics } from "../src/metrics/toy_table.ts";
-import * as tf from "@tensorflow/tfjs-core";
-import { setKernelMode } from "../src/backend/kernels/mod.ts";
-
-// Convolutional nets need relgan's wasm convolution gradients; install them
-// when the backend the command line started lacks the filter gradient.
-if (
-  tf.getBackend() === "wasm" &&
-  tf.getKernel("Conv2DBackpropFilter", "wasm") === undefined
-) {
-  setKernelMode("wasm");
-}
 
 /** The sizes of a suite. */
 export interface StackedMnistSettings {
@@ -162,23 +151,6 @@ export const SMOKE: StackedMnistSettings = Object.freeze({
   methods: ALL,
 });
 
-function singleLoss(id: Exclude<MethodId, "relation">): SingleLossDecl {
-  switch (id) {
-    case "vanilla":
-      return losses.vanilla({ generator: "non-saturating" });
-    case "lsgan":
-      return losses.lsgan();
-    case "wgan_gp":
-      return losses.wganGp({ lambda: 10 });
-    case "relativistic":
-      return losses.relativistic({ average: false });
-    default: {
-      const never: never = id;
-      throw new TypeError(`Cannot build the loss of method ${never}`);
-    }
-  }
-}
-
 /**
  * Declares one run.
  *
@@ -235,7 +207,7 @@ export function stackedMnistRun(
   return experiment({
     ...common,
     discriminator: networks.dcganDiscriminator(net),
-    loss: singleLoss(method),
+    loss: baselineLoss(method),
   });
 }
 
