@@ -6,7 +6,11 @@ import {
   setKernelMode,
 } from "../../src/backend/kernels/mod.ts";
 import { setColumnBudget } from "../../src/backend/kernels/_layout.ts";
-import { coreTypeForCpu, loadOpenBlas } from "../../src/backend/native/mod.ts";
+import {
+  coreTypeForCpu,
+  loadOneDnn,
+  loadOpenBlas,
+} from "../../src/backend/native/mod.ts";
 import { assertNoLeak } from "../_helpers.ts";
 import {
   GRADIENT_CASES,
@@ -50,18 +54,30 @@ Deno.test("loadOpenBlas: sgemm computes a 2 × 3 by 3 × 2 product exactly, or s
   assert.ok(probe.blas.threads >= 1);
 });
 
-for (const budget of [1 << 23, 600]) {
-  Deno.test(`native kernels: gradients match cpu within ${TOLERANCE} (column budget ${budget} floats)`, async () => {
+const CONFIGURATIONS = [
+  { convolutions: "onednn", budget: 1 << 23 },
+  { convolutions: "openblas", budget: 1 << 23 },
+  { convolutions: "openblas", budget: 600 },
+] as const;
+
+for (const { convolutions, budget } of CONFIGURATIONS) {
+  Deno.test(`native kernels: gradients match cpu within ${TOLERANCE} (convolutions in ${convolutions}, column budget ${budget} floats)`, async () => {
     const expected = await reference();
     await useBackend("wasm");
-    const status = setKernelMode("native");
+    const status = setKernelMode("native", { convolutions });
     const previous = setColumnBudget(budget);
     try {
-      if (loadOpenBlas().ok) {
+      const blas = loadOpenBlas().ok;
+      const dnnl = convolutions === "onednn" && loadOneDnn().ok;
+      if (blas || dnnl) {
         assert.equal(status.active, "native");
+        assert.equal(status.dnnl !== undefined, dnnl);
+        assert.equal(status.blas !== undefined, blas);
         assert.match(
           status.detail,
-          /^native kernels: openblas \(\w+, \d+ threads?\)$/,
+          dnnl
+            ? /^native kernels: onednn \d+\.\d+\.\d+ \(convolutions\)/
+            : /^native kernels: openblas \(\w+, \d+ threads?\)/,
         );
       } else {
         assert.equal(status.active, "wasm");
@@ -152,7 +168,7 @@ Deno.test("installKernels: the wasm backend line names the kernels in use", asyn
   const line = formatBackendLine(info);
   assert.match(
     line,
-    /^backend wasm \(simd, 1 thread, (native kernels: openblas \(\w+, \d+ threads?\)|relgan wasm kernels .*)\): requested$/,
+    /^backend wasm \(simd, 1 thread, (native kernels: (onednn \d+\.\d+\.\d+ \(convolutions\), )?openblas \(\w+, \d+ threads?(; matrix products)?\)|relgan wasm kernels .*)\): requested$/,
   );
   assert.equal(
     line.match(/kernels/g)?.length ?? 0,

@@ -7,9 +7,11 @@
  *   input gradient / transposed convolution and transposed matrix products
  *   to XNNPACK's fast untransposed matrix product.
  * - `native`: as `wasm`, plus convolutions (forward, both gradients,
- *   fused) and matrix products (plain and fused) in OpenBLAS through
- *   Deno's FFI, on the tensors' wasm memory, on all of OpenBLAS's threads.
- *   Where OpenBLAS cannot be loaded it falls back to `wasm` and says why.
+ *   fused) in oneDNN and matrix products (plain and fused) in OpenBLAS,
+ *   through Deno's FFI, on the tensors' wasm memory, on all cores. Without
+ *   oneDNN the convolutions run in OpenBLAS (im2col and a matrix product);
+ *   without OpenBLAS the matrix products stay in wasm; with neither it
+ *   falls back to `wasm` and says why.
  *
  * When the backend starts: an explicit `--backend wasm` (a hook context
  * with `choice: "wasm"`) or `RELGAN_NATIVE=0` in the environment selects
@@ -20,10 +22,17 @@
 
 import { type BackendName, onBackendStart } from "../select.ts";
 import { installWasmKernels, WASM_KERNELS } from "./_wasm_kernels.ts";
-import { replaceKernel, restoreKernel } from "./_wasm.ts";
+import {
+  original,
+  replaceKernel,
+  restoreKernel,
+  type WasmKernelFunc,
+} from "./_wasm.ts";
 import { installCpuKernels } from "./_cpu_kernels.ts";
 import { nativeKernels } from "../native/_native_kernels.ts";
 import { loadOpenBlas, type OpenBlas } from "../native/openblas.ts";
+import { loadOneDnn, type OneDnnConv } from "../native/onednn.ts";
+import { oneDnnKernels } from "../native/_onednn_kernels.ts";
 
 /** Which of relgan's kernel sets the wasm backend runs. */
 export type KernelMode = "wasm" | "native";
@@ -34,10 +43,23 @@ export interface KernelStatus {
   readonly requested: KernelMode;
   /** The mode in effect (`wasm` when native was asked for but unavailable). */
   readonly active: KernelMode;
-  /** The OpenBLAS in use, when `active` is `native`. */
+  /** The OpenBLAS in use for matrix products (and convolutions without oneDNN), when `active` is `native`. */
   readonly blas?: OpenBlas;
-  /** A few words for the backend line, e.g. `native kernels: openblas (Haswell, 2 threads)`. */
+  /** The oneDNN in use for convolutions, when `active` is `native`. */
+  readonly dnnl?: OneDnnConv;
+  /** A few words for the backend line, e.g. `native kernels: onednn 2.6.3 (convolutions), openblas (Haswell, 2 threads; matrix products)`. */
   readonly detail: string;
+}
+
+/** Options of {@linkcode setKernelMode}. */
+export interface KernelModeOptions {
+  /**
+   * Which library runs the convolutions in `native` mode: oneDNN (where it
+   * loads; OpenBLAS with im2col otherwise) or OpenBLAS with im2col.
+   * `RELGAN_ONEDNN=0` in the environment makes `openblas` the default.
+   * @default {"onednn"}
+   */
+  readonly convolutions?: "onednn" | "openblas";
 }
 
 let nativeNames: string[] = [];
@@ -46,7 +68,8 @@ let nativeNames: string[] = [];
  * Installs one of relgan's kernel sets on the wasm backend, replacing the
  * other. Safe to call repeatedly.
  *
- * @param mode `native` (OpenBLAS where it loads) or `wasm` (pure).
+ * @param mode `native` (oneDNN and OpenBLAS where they load) or `wasm` (pure).
+ * @param options Which library runs the native convolutions.
  * @returns What is now in effect, and why.
  *
  * @example Pure wasm kernels, then training a conv filter on wasm
@@ -65,7 +88,10 @@ let nativeNames: string[] = [];
  * await useBackend("cpu");
  * ```
  */
-export function setKernelMode(mode: KernelMode): KernelStatus {
+export function setKernelMode(
+  mode: KernelMode,
+  options: KernelModeOptions = {},
+): KernelStatus {
   if (mode !== "wasm" && mode !== "native") {
     throw new RangeError(
       `Cannot set kernel mode "${mode}": expected "wasm" or "native"`,
@@ -81,24 +107,62 @@ export function setKernelMode(mode: KernelMode): KernelStatus {
   if (mode === "wasm") return { requested: mode, active: "wasm", detail: pure };
 
   const probe = loadOpenBlas();
-  if (!probe.ok) {
+  const convolutions = options.convolutions ??
+    (envFlag("RELGAN_ONEDNN") === "0" ? "openblas" : "onednn");
+  if (convolutions !== "onednn" && convolutions !== "openblas") {
+    throw new RangeError(
+      `Cannot set native convolutions to "${convolutions}": expected "onednn" or "openblas"`,
+    );
+  }
+  const dnnlProbe = convolutions === "openblas"
+    ? { ok: false as const, reason: "oneDNN not used (convolutions: openblas)" }
+    : loadOneDnn();
+  if (!probe.ok && !dnnlProbe.ok) {
     return {
       requested: mode,
       active: "wasm",
-      detail: `${pure}; no native kernels: ${probe.reason}`,
+      detail: `${pure}; no native kernels: ${probe.reason}; ${dnnlProbe.reason}`,
     };
   }
-  const kernels = nativeKernels(probe.blas);
+  const kernels: Record<string, WasmKernelFunc> = probe.ok
+    ? nativeKernels(probe.blas)
+    : {};
+  const parts: string[] = [];
+  if (dnnlProbe.ok) {
+    const fallback: Record<string, WasmKernelFunc> = {
+      Conv2D: original("Conv2D")!.kernelFunc as unknown as WasmKernelFunc,
+      FusedConv2D: original("FusedConv2D")!
+        .kernelFunc as unknown as WasmKernelFunc,
+      ...WASM_KERNELS,
+      ...kernels,
+    };
+    Object.assign(kernels, oneDnnKernels(dnnlProbe.dnnl, fallback));
+    parts.push(`onednn ${dnnlProbe.dnnl.version} (convolutions)`);
+  }
+  if (probe.ok) {
+    const threads = `${probe.blas.threads} thread${
+      probe.blas.threads === 1 ? "" : "s"
+    }`;
+    parts.push(
+      `openblas (${probe.blas.core}, ${threads}${
+        dnnlProbe.ok ? "; matrix products" : ""
+      })`,
+    );
+  }
   for (const [name, fn] of Object.entries(kernels)) replaceKernel(name, fn);
   nativeNames = Object.keys(kernels);
+  const missing = [
+    ...(probe.ok ? [] : [`matrix products in wasm: ${probe.reason}`]),
+    ...(dnnlProbe.ok ? [] : [`no oneDNN: ${dnnlProbe.reason}`]),
+  ];
   return {
     requested: mode,
     active: "native",
-    blas: probe.blas,
-    detail:
-      `native kernels: openblas (${probe.blas.core}, ${probe.blas.threads} thread${
-        probe.blas.threads === 1 ? "" : "s"
-      })`,
+    blas: probe.ok ? probe.blas : undefined,
+    dnnl: dnnlProbe.ok ? dnnlProbe.dnnl : undefined,
+    detail: `native kernels: ${parts.join(", ")}${
+      missing.length > 0 ? `; ${missing.join("; ")}` : ""
+    }`,
   };
 }
 
@@ -135,13 +199,10 @@ export function kernelModeFor(
   return "native";
 }
 
-function relganNativeEnv(): string | undefined {
+function envFlag(variable: string): string | undefined {
   try {
-    const state = Deno.permissions.querySync({
-      name: "env",
-      variable: "RELGAN_NATIVE",
-    }).state;
-    return state === "granted" ? Deno.env.get("RELGAN_NATIVE") : undefined;
+    const state = Deno.permissions.querySync({ name: "env", variable }).state;
+    return state === "granted" ? Deno.env.get(variable) : undefined;
   } catch {
     return undefined;
   }
@@ -164,7 +225,7 @@ export function installKernels(): void {
   onBackendStart(
     (name: BackendName, context?: KernelHookContext) => {
       if (name !== "wasm") return Promise.resolve(undefined);
-      const mode = kernelModeFor(context, relganNativeEnv());
+      const mode = kernelModeFor(context, envFlag("RELGAN_NATIVE"));
       return Promise.resolve(setKernelMode(mode).detail);
     },
   );

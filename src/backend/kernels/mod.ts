@@ -10,6 +10,7 @@ export {
   installKernels,
   type KernelHookContext,
   type KernelMode,
+  type KernelModeOptions,
   kernelModeFor,
   type KernelStatus,
   setKernelMode,

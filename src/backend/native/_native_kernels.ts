@@ -43,7 +43,7 @@ function at(mem: Float32Array<ArrayBufferLike>, index: number) {
 }
 
 /** Applies a fused bias and activation in place to `C` `[rows, n]`. */
-function epilogue(
+export function epilogue(
   backend: WasmBackend,
   out: tf.TensorInfo,
   bias: tf.TensorInfo | undefined,
@@ -97,7 +97,7 @@ function epilogue(
 }
 
 /** Whether a fused operand broadcasts along the last axis only (size n or 1). */
-function lastAxisOnly(info: tf.TensorInfo | undefined, n: number): boolean {
+export function lastAxisOnly(info: tf.TensorInfo | undefined, n: number): boolean {
   if (info === undefined) return true;
   const size = tf.util.sizeFromShape(info.shape);
   return size === n || size === 1;

@@ -11,3 +11,12 @@ export {
   type OpenBlas,
   type OpenBlasProbe,
 } from "./openblas.ts";
+export {
+  type DnnlConvOp,
+  type DnnlConvOperands,
+  type DnnlConvShape,
+  type DnnlLayout,
+  loadOneDnn,
+  type OneDnnConv,
+  type OneDnnProbe,
+} from "./onednn.ts";
