@@ -1,33 +1,32 @@
 /**
- * relgan's benchmark: `deno task bench [--out FILE] [--reps N] [--quick]`.
+ * relgan's benchmark: `deno task bench [--out FILE] [--reps N] [--quick]
+ * [--sections LIST] [--only TEXT] [--torch PATH]` (`--help` lists them).
  *
  * Times, side by side in one run, relgan on the wasm backend with its pure
- * wasm kernels (`wasm`, one thread) and with its native OpenBLAS kernels
- * (`native`), and the same computations in PyTorch (bench/torch/bench.py,
- * run with /usr/bin/python3 when `torch` imports): kernel microbenchmarks at
- * the DCGAN 32 px and ResNet shapes, hand-built DCGAN steps identical in
- * both, the compiled Relation GAN steps (DSL `compile()` + engine
- * `trainStep`), the data pipeline's images per second and FID on
- * 10,000 × 2048 features. Prints a table; `--out` also writes JSON.
- * `--sections kernels,steps,data` picks parts; `--torch PATH` names the
- * Python that has PyTorch; `--quick` leaves out the CIFAR ResNet step (some
- * 2 TFLOP, timed once and on the native kernels only).
+ * wasm kernels (`wasm`, one thread) and with its native kernels (`native`),
+ * and the same computations in PyTorch (bench/torch/bench.py, run with
+ * /usr/bin/python3 when `torch` imports): kernel microbenchmarks at the
+ * DCGAN 32 px and ResNet shapes, hand-built DCGAN steps identical in both,
+ * the compiled Relation GAN steps (DSL `compile()` + engine `trainStep`:
+ * the 2-D toy per loss, DCGAN 32 px, CIFAR ResNet), the data pipeline's
+ * images per second and FID on 10,000 × 2048 features. Prints a table;
+ * `--out` also writes JSON.
+ *
+ * The PyTorch counterpart of a compiled step is built from relgan's own
+ * resolved declarations (bench/torch/relgan_nets.py) and checked before it
+ * is timed: its parameter counts must equal relgan's, variable by
+ * variable, and on relgan's initial weights (sent in a temporary file) it
+ * must give the same G(z), scores and loss values within 1e-4. A case that
+ * fails the check gets no PyTorch time, says why in its note, and the run
+ * exits with status 1.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "../src/backend/mod.ts";
 import { type KernelMode, setKernelMode } from "../src/backend/kernels/mod.ts";
 import { compile } from "../src/compiler/mod.ts";
-import {
-  datasets,
-  experiment,
-  losses,
-  networks,
-  training,
-} from "../src/dsl/mod.ts";
 import { initTrainState, trainStep } from "../src/engine/mod.ts";
 import { disposeTrainState } from "../src/engine/mod.ts";
 import type { TrainState } from "../src/engine/mod.ts";
@@ -43,21 +42,30 @@ import {
   MATMUL_CASES,
   outSide,
 } from "./_cases.ts";
+import {
+  COMPILED_CASES,
+  type CompiledCase,
+  type Counterpart,
+  DCGAN_RELATION_CASE,
+  judgeCounterpart,
+  prepareCounterpart,
+  type TorchCompiledResult,
+  type Verdict,
+} from "./_compiled_cases.ts";
+import { parseBenchFlags, selected } from "./_flags.ts";
 import { time, type Timing } from "./_measure.ts";
 import { discriminatorStep, ganStep } from "./_hand_built.ts";
 
-const { values: flags } = parseArgs({
-  options: {
-    out: { type: "string" },
-    reps: { type: "string", default: "3" },
-    quick: { type: "boolean", default: false },
-    torch: { type: "string", default: "/usr/bin/python3" },
-    sections: { type: "string", default: "kernels,steps,data" },
-  },
-});
-const REPS = Number(flags.reps);
-const QUICK = flags.quick === true;
-const SECTIONS = new Set(flags.sections!.split(","));
+const parsed = parseBenchFlags(Deno.args);
+if (parsed.kind === "exit") {
+  (parsed.code === 0 ? console.log : console.error)(parsed.message);
+  Deno.exit(parsed.code);
+}
+const flags = parsed.flags;
+const REPS = flags.reps;
+const QUICK = flags.quick;
+const SECTIONS = flags.sections;
+const want = (name: string) => selected(flags, name);
 
 /** One row of the table. */
 interface Row {
@@ -97,32 +105,45 @@ function add(
 }
 
 // ---------------------------------------------------------------- PyTorch
-interface TorchResult {
+interface TorchResult extends TorchCompiledResult {
   case: string;
   op: string;
   ms: number;
   rssMiB: number;
 }
 
-async function runTorch(): Promise<
+const D_STEP = "dcgan D Adam step (issue 10 network)";
+const GAN_STEP = "dcgan32 GAN step (G + D, vanilla loss)";
+const convCases = CONV_CASES.filter((c) => want(c.name));
+const matmulCases = MATMUL_CASES.filter((c) => want(c.name));
+const compiledCases = SECTIONS.has("steps")
+  ? COMPILED_CASES.filter((c) => want(c.name))
+  : [];
+
+async function runTorch(
+  counterparts: readonly Counterpart[],
+): Promise<
   { version: string; results: TorchResult[] } | { missing: string }
 > {
   const spec = {
     threads: 2,
     reps: REPS,
-    conv: SECTIONS.has("kernels") ? CONV_CASES : [],
-    matmul: SECTIONS.has("kernels") ? MATMUL_CASES : [],
+    conv: SECTIONS.has("kernels") ? convCases : [],
+    matmul: SECTIONS.has("kernels") ? matmulCases : [],
     steps: [
-      ...(SECTIONS.has("steps") ? ["d_step"] : []),
-      ...(SECTIONS.has("steps") ? ["gan_step"] : []),
-      ...(SECTIONS.has("data") ? ["fid"] : []),
+      ...(SECTIONS.has("steps") && want(D_STEP) ? ["d_step"] : []),
+      ...(SECTIONS.has("steps") && want(GAN_STEP) ? ["gan_step"] : []),
+      ...(SECTIONS.has("data") && want("FID 10000 x 2048 features")
+        ? ["fid"]
+        : []),
     ],
+    compiled: counterparts.map((c) => c.spec),
     fidN: 10000,
     fidD: 2048,
   };
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(flags.torch!, {
+    child = new Deno.Command(flags.torch, {
       args: [new URL("./torch/bench.py", import.meta.url).pathname],
       stdin: "piped",
       stdout: "piped",
@@ -149,7 +170,7 @@ async function runTorch(): Promise<
 
 // ---------------------------------------------------------------- kernels
 async function convKernels(mode: KernelMode): Promise<void> {
-  for (const c of CONV_CASES) {
+  for (const c of convCases) {
     const [n, h, w, inC] = c.x;
     const rng = new Rng(1);
     const oh = outSide(h, c.stride);
@@ -211,7 +232,7 @@ function opFn(
 }
 
 async function matmulKernels(mode: KernelMode): Promise<void> {
-  for (const c of MATMUL_CASES) {
+  for (const c of matmulCases) {
     const rng = new Rng(2);
     const a = tf.tensor2d(rng.normal(c.m * c.k), [c.m, c.k]);
     const b = tf.tensor2d(rng.normal(c.k * c.n), [c.k, c.n]);
@@ -244,22 +265,14 @@ async function matmulKernels(mode: KernelMode): Promise<void> {
 
 // ---------------------------------------------------------------- steps
 async function handBuilt(mode: KernelMode): Promise<void> {
-  const d = discriminatorStep(3);
-  add(
-    "dcgan D Adam step (issue 10 network)",
-    "step",
-    mode,
-    await time(d.step, REPS),
-  );
-  d.dispose();
-  {
+  if (want(D_STEP)) {
+    const d = discriminatorStep(3);
+    add(D_STEP, "step", mode, await time(d.step, REPS));
+    d.dispose();
+  }
+  if (want(GAN_STEP)) {
     const g = ganStep(3);
-    add(
-      "dcgan32 GAN step (G + D, vanilla loss)",
-      "step",
-      mode,
-      await time(g.step, mode === "wasm" ? 1 : REPS),
-    );
+    add(GAN_STEP, "step", mode, await time(g.step, mode === "wasm" ? 1 : REPS));
     g.dispose();
   }
 }
@@ -281,99 +294,20 @@ async function syntheticCifarDir(): Promise<string> {
 }
 
 async function compiledStep(
-  name: string,
-  decl: Parameters<typeof compile>[0],
+  c: CompiledCase,
   mode: KernelMode,
-  reps: number,
+  cifarDir: string,
 ): Promise<void> {
-  const compiled = await compile(decl);
+  const reps = c.reps(mode, REPS, QUICK);
+  if (reps === 0) return;
+  const compiled = await compile(c.declaration(cifarDir));
   let state: TrainState = initTrainState(compiled);
   const t = await time(async () => {
     state = (await trainStep(compiled, state)).state;
   }, reps);
-  add(
-    name,
-    "step",
-    mode,
-    t,
-    undefined,
-    "relgan only: no PyTorch counterpart of the relation networks written",
-  );
+  add(c.name, "step", mode, t);
   disposeTrainState(state);
   compiled.dispose();
-}
-
-async function compiledSteps(
-  mode: KernelMode,
-  cifarDir: string,
-): Promise<void> {
-  const toyLosses = [
-    ["relation", losses.relation(), true],
-    ["siamese", losses.siamese(), true],
-    ["vanilla", losses.vanilla(), false],
-    ["lsgan", losses.lsgan(), false],
-    ["wgan_gp", losses.wganGp(), false],
-    ["relativistic", losses.relativistic(), false],
-    ["hinge", losses.hinge(), false],
-  ] as const;
-  for (const [kind, loss, pair] of toyLosses) {
-    await compiledStep(
-      `toy 8 gaussians step, ${kind} loss (batch 256)`,
-      experiment(
-        {
-          name: `toy-${kind}`,
-          data: datasets.eightGaussians(),
-          latentDim: 2,
-          generator: networks.mlp({ hidden: [512, 512, 512], output: 2 }),
-          discriminator: networks.mlpDiscriminator({
-            hidden: [512, 512, 512],
-            ...(pair ? { relation: { merge: "concat" } } : {}),
-          }),
-          loss,
-          training: training({ batchSize: 256 }),
-        } as Parameters<typeof experiment>[0],
-      ),
-      mode,
-      REPS,
-    );
-  }
-  const cifar = datasets.cifar10({ dir: cifarDir, split: "test" });
-  await compiledStep(
-    "dcgan32 Relation GAN step (batch 64)",
-    experiment({
-      name: "dcgan32-relation",
-      data: cifar,
-      latentDim: 128,
-      generator: networks.dcganGenerator({ size: 32 }),
-      discriminator: networks.dcganDiscriminator({
-        size: 32,
-        relation: { merge: "concat" },
-      }),
-      loss: losses.relation(),
-      training: training({ batchSize: 64 }),
-    }),
-    mode,
-    mode === "wasm" ? 1 : REPS,
-  );
-  // The ResNet step is some 2 TFLOP: native kernels only, one timed step.
-  if (!QUICK && mode === "native") {
-    await compiledStep(
-      "CIFAR ResNet Relation GAN step (batch 64)",
-      experiment({
-        name: "resnet-relation",
-        data: cifar,
-        latentDim: 128,
-        generator: networks.resnetGenerator(),
-        discriminator: networks.resnetDiscriminator({
-          relation: { merge: "concat" },
-        }),
-        loss: losses.relation(),
-        training: training({ batchSize: 64 }),
-      }),
-      mode,
-      1,
-    );
-  }
 }
 
 // ---------------------------------------------------------------- data, FID
@@ -404,9 +338,26 @@ async function dataAndFid(cifarDir: string): Promise<void> {
 
 // ---------------------------------------------------------------- run
 const started = new Date().toISOString();
-const torch = await runTorch();
 const backend = await useBackend("wasm");
 const cifarDir = await syntheticCifarDir();
+
+// The compiled cases' counterparts: declarations, counts, check bundles.
+const bundleDir = await Deno.makeTempDir({ prefix: "relgan-bench-check-" });
+setKernelMode("native");
+const counterparts: Counterpart[] = [];
+for (const c of compiledCases) {
+  const torchReps = Math.max(
+    ...modes.map((m) => c.reps(m, REPS, QUICK)),
+    1,
+  );
+  counterparts.push(
+    await prepareCounterpart(c, cifarDir, torchReps, bundleDir),
+  );
+}
+
+// PyTorch first, alone on the cores; then relgan in each kernel mode.
+const torch = await runTorch(counterparts);
+await Deno.remove(bundleDir, { recursive: true });
 const kernelDetails: Record<string, string> = {};
 for (const mode of modes) {
   const status = setKernelMode(mode);
@@ -417,17 +368,37 @@ for (const mode of modes) {
   }
   if (SECTIONS.has("steps")) {
     await handBuilt(status.active);
-    await compiledSteps(status.active, cifarDir);
+    for (const c of compiledCases) {
+      await compiledStep(c, status.active, cifarDir);
+    }
   }
 }
 setKernelMode("native");
 if (SECTIONS.has("data")) await dataAndFid(cifarDir);
 await Deno.remove(cifarDir, { recursive: true });
 
+// Counterpart verdicts: a compiled case's PyTorch time counts only when its
+// networks match relgan's.
+const verdicts = new Map<string, Verdict>();
+if ("results" in torch) {
+  for (const cp of counterparts) {
+    const name = cp.spec.name as string;
+    verdicts.set(
+      name,
+      judgeCounterpart(cp, torch.results.find((r) => r.case === name)),
+    );
+  }
+}
+for (const row of rows) {
+  const v = verdicts.get(row.case);
+  if (v) row.note = v.note;
+}
+
 if ("results" in torch) {
   for (const row of rows) {
+    if (verdicts.get(row.case)?.ok === false) continue;
     const match = torch.results.find((r) =>
-      r.case === row.case && r.op === row.op
+      r.case === row.case && r.op === row.op && r.ms !== undefined
     );
     if (match === undefined) continue;
     row.torchMs = match.ms;
@@ -489,11 +460,13 @@ const nativeConv = rows.filter((r) =>
   r.mode === "native" && convOps.has(r.op) && r.ratio !== undefined
 );
 const wasmConv = rows.filter((r) => r.mode === "wasm" && convOps.has(r.op));
-const ganNative = rows.find((r) =>
-  r.mode === "native" && r.case.startsWith("dcgan32 GAN step")
+const relationNative = rows.find((r) =>
+  r.mode === "native" && r.case === DCGAN_RELATION_CASE
 );
+const ganNative = rows.find((r) => r.mode === "native" && r.case === GAN_STEP);
 const targets = {
-  dcganStepRatioNative: ganNative?.ratio ?? null,
+  dcganRelationStepRatioNative: relationNative?.ratio ?? null,
+  handBuiltGanStepRatioNative: ganNative?.ratio ?? null,
   worstNativeConvRatio: nativeConv.length
     ? Math.max(...nativeConv.map((r) => r.ratio!))
     : null,
@@ -501,15 +474,30 @@ const targets = {
     ? Math.min(...wasmConv.map((r) => r.gflops!))
     : null,
 };
+const relationWhy = relationNative === undefined
+  ? " (not run)"
+  : verdicts.get(DCGAN_RELATION_CASE)?.ok === false
+  ? " (counterpart mismatch: see its note)"
+  : "";
 console.log(
-  `targets: DCGAN GAN step native/PyTorch ${
-    fmt(targets.dcganStepRatioNative ?? undefined, 2)
-  } (target ≤ 1.5); worst native conv kernel/PyTorch ${
+  `targets: DCGAN Relation GAN step native/PyTorch ${
+    fmt(targets.dcganRelationStepRatioNative ?? undefined, 2)
+  }${relationWhy} (target ≤ 1.5, goal ≤ 1.0); worst native conv kernel/PyTorch ${
     fmt(targets.worstNativeConvRatio ?? undefined, 2)
   } (target ≤ 1.3); slowest pure-wasm conv kernel ${
     fmt(targets.slowestWasmConvGflops ?? undefined)
-  } GFLOP/s (target ≥ 15)`,
+  } GFLOP/s (target ≥ 15); hand-built vanilla DCGAN GAN step native/PyTorch ${
+    fmt(targets.handBuiltGanStepRatioNative ?? undefined, 2)
+  } (for reference)`,
 );
+const mismatched = [...verdicts].filter(([, v]) => !v.ok).map(([c]) => c);
+if (mismatched.length) {
+  console.error(
+    `bench: ${mismatched.length} PyTorch counterpart(s) do not match relgan's networks: ${
+      mismatched.join("; ")
+    } (see the notes above)`,
+  );
+}
 
 if (flags.out) {
   await Deno.writeTextFile(
@@ -525,6 +513,10 @@ if (flags.out) {
         cores: navigator.hardwareConcurrency,
         reps: REPS,
         quick: QUICK,
+        sections: [...SECTIONS],
+        only: flags.only,
+        targets,
+        counterparts: Object.fromEntries(verdicts),
         rows,
       },
       null,
@@ -532,3 +524,4 @@ if (flags.out) {
     ) + "\n",
   );
 }
+if (mismatched.length) Deno.exit(1);

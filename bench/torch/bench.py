@@ -1,9 +1,15 @@
 """PyTorch side of relgan's benchmark (`deno task bench`).
 
 Reads a JSON spec on stdin (threads, reps, the conv and matmul cases of
-bench/_cases.ts, the step cases) and prints one JSON list of results on
-stdout: {"case", "op", "ms", "rssMiB"}. Shapes, batch sizes and optimiser
-settings are the ones bench/main.ts uses for relgan.
+bench/_cases.ts, the hand-built step cases, and the compiled Relation GAN
+step cases of bench/_compiled_cases.ts) and prints one JSON object on
+stdout: {"torch", "threads", "results": [{"case", "op", "ms", "rssMiB"}]}.
+Shapes, batch sizes and optimiser settings are the ones bench/main.ts uses
+for relgan. A compiled case carries relgan's resolved declarations: the
+networks are built from them (relgan_nets.py), the step mirrors relgan's
+trainStep (relgan_step.py), and its result also holds the PyTorch
+parameter counts ("counts"), the loss check on relgan's initial weights
+("check"), or "error" when the case could not be built or run.
 """
 
 import json
@@ -13,6 +19,8 @@ import time
 
 import torch
 import torch.nn.functional as F
+
+from relgan_step import CompiledCase
 
 
 def rss_mib():
@@ -185,6 +193,42 @@ def fid(n, dim, reps):
     return [{"case": f"FID {n} x {dim} features", "op": "fid", "ms": ms, "rssMiB": rss}]
 
 
+def read_bundle(manifest):
+    """relgan's weights and fixed inputs for the loss check: float32 values in `manifest`'s order."""
+    with open(manifest["path"], "rb") as f:
+        flat = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
+    out, offset = {}, 0
+    for entry in manifest["tensors"]:
+        n = 1
+        for d in entry["shape"]:
+            n *= d
+        t = flat[offset:offset + n].reshape(entry["shape"]).clone()
+        offset += n
+        if entry["list"]:
+            out.setdefault(entry["key"], []).append(t)
+        else:
+            out[entry["key"]] = t
+    for key in ("generator", "generatorState", "discriminator", "discriminatorState"):
+        out.setdefault(key, [])
+    return out
+
+
+def compiled_step(spec, reps):
+    """A relgan compiled step case: counts, the loss check on relgan's weights, then the timed step."""
+    base = {"case": spec["name"], "op": "step"}
+    try:
+        check = None
+        if spec.get("check"):
+            small = dict(spec, plan=dict(spec["plan"], batchSize=spec["check"]["batch"]))
+            check = CompiledCase(small).check(read_bundle(spec["check"]))
+        case = CompiledCase(spec)
+        counts = case.param_counts()
+        ms, rss = timed(case.step, reps)
+    except Exception as error:  # reported in the row, the other cases still run
+        return [dict(base, error=f"{type(error).__name__}: {error}")]
+    return [dict(base, ms=ms, rssMiB=rss, counts=counts, check=check)]
+
+
 def main():
     spec = json.load(sys.stdin)
     torch.set_num_threads(spec["threads"])
@@ -199,6 +243,8 @@ def main():
         results += d_step(reps)
     if "gan_step" in steps:
         results += gan_step(reps)
+    for case in spec.get("compiled", []):
+        results += compiled_step(case, case["reps"])
     if "fid" in steps:
         results += fid(spec["fidN"], spec["fidD"], 1)
     json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}, sys.stdout)
