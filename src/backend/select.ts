@@ -15,6 +15,7 @@ import "./_gradients.ts";
 import { installWebgpuFixes } from "./_webgpu_fixes.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import { prepareWasmThreads, wasmThreadsState } from "./_wasm_threads.ts";
 import "@tensorflow/tfjs-backend-webgpu";
 
 /** A backend relgan can run on. */
@@ -353,6 +354,9 @@ function probeWasm(): Promise<Probe> {
   return Promise.resolve({
     ok: true,
     start: async () => {
+      // Threaded SIMD build on RELGAN_WASM_THREADS (default: every core)
+      // threads; falls back to one thread, saying why.
+      prepareWasmThreads();
       await activate(
         "wasm",
         "wasm",
@@ -360,9 +364,10 @@ function probeWasm(): Promise<Probe> {
       );
       const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
       const threads = getThreadsCount();
+      const failure = wasmThreadsState()?.failure;
       return `${simd ? "simd" : "no simd"}, ${threads} thread${
         threads === 1 ? "" : "s"
-      }`;
+      }${failure ? ` (threaded build unavailable: ${failure})` : ""}`;
     },
   });
 }

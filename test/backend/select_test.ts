@@ -6,6 +6,7 @@ import {
   parseBackendChoice,
   useBackend,
 } from "../../src/backend/mod.ts";
+import { wasmThreadsWanted } from "../../src/backend/_wasm_threads.ts";
 
 Deno.test("useBackend('cpu') activates the JavaScript backend", async () => {
   const info = await useBackend("cpu");
@@ -14,10 +15,15 @@ Deno.test("useBackend('cpu') activates the JavaScript backend", async () => {
   assert.equal(info.reason, "requested");
 });
 
-Deno.test("useBackend('wasm') reports SIMD and one thread", async () => {
+Deno.test("useBackend('wasm') reports SIMD and its thread count", async () => {
   const info = await useBackend("wasm");
   assert.equal(tf.getBackend(), "wasm");
-  assert.match(info.detail, /^simd, 1 thread/);
+  // Every core unless RELGAN_WASM_THREADS says otherwise (_wasm_threads.ts).
+  const n = wasmThreadsWanted(Deno.env.get("RELGAN_WASM_THREADS"));
+  assert.match(
+    info.detail,
+    new RegExp(`^simd, ${n} thread${n === 1 ? "" : "s"}`),
+  );
   await useBackend("cpu");
 });
 
@@ -27,7 +33,10 @@ Deno.test("useBackend('auto') passes over tfjs-node and software GPUs, naming wh
   assert.equal(info.name, "wasm");
   assert.match(info.reason, /tfjs-node not installed/);
   assert.match(info.reason, /no GPU adapter/);
-  assert.match(formatBackendLine(info), /^backend wasm \(simd, 1 thread.*\): /);
+  assert.match(
+    formatBackendLine(info),
+    /^backend wasm \(simd, \d+ threads?.*\): /,
+  );
   await useBackend("cpu");
 });
 
