@@ -300,6 +300,12 @@ function relganCheck(
   return { fake, scores, dLoss: dl[0], gLoss: gl[0] };
 }
 
+/** How often one training step calls each network (G(z) and D on a batch or a pair). */
+export interface CallsPerStep {
+  readonly generator: number;
+  readonly discriminator: number;
+}
+
 /** The PyTorch side's answer for a compiled case. */
 export interface TorchCompiledResult {
   readonly ms?: number;
@@ -309,6 +315,7 @@ export interface TorchCompiledResult {
     readonly discriminator: number;
     readonly generatorVariables: readonly (readonly number[])[];
     readonly discriminatorVariables: readonly (readonly number[])[];
+    readonly callsPerStep?: CallsPerStep;
   };
   readonly check?: {
     readonly fake: readonly number[];
@@ -343,15 +350,18 @@ export interface Verdict {
 /**
  * Compares the PyTorch counterpart with relgan's networks: the parameter
  * counts (each network, and variable by variable) and, when the check ran,
- * G(z), the scores and both loss values within {@linkcode CHECK_TOLERANCE}.
+ * G(z), the scores and both loss values within {@linkcode CHECK_TOLERANCE},
+ * and the step's structure: how often one step calls each network.
  *
  * @param cp relgan's side.
  * @param r PyTorch's answer, or undefined when it sent none.
+ * @param calls relgan's calls per step, when relgan timed the case.
  * @returns Whether they match, and the note saying what was compared.
  */
 export function judgeCounterpart(
   cp: Counterpart,
   r: TorchCompiledResult | undefined,
+  calls?: CallsPerStep,
 ): Verdict {
   if (r === undefined) {
     return { ok: false, note: "COUNTERPART MISSING: PyTorch sent no result" };
@@ -374,6 +384,23 @@ export function judgeCounterpart(
         `${net} variable sizes differ: relgan [${vm}], PyTorch [${vt}]`,
       );
     }
+  }
+  let callsNote = "";
+  const theirCalls = r.counts.callsPerStep;
+  if (calls && theirCalls) {
+    const show = (c: CallsPerStep) =>
+      `G ${c.generator}×, D ${c.discriminator}×`;
+    if (
+      calls.generator !== theirCalls.generator ||
+      calls.discriminator !== theirCalls.discriminator
+    ) {
+      problems.push(
+        `calls per step differ: relgan ${show(calls)}, PyTorch ${
+          show(theirCalls)
+        }`,
+      );
+    }
+    callsNote = `; per step ${show(calls)} in both`;
   }
   let checkNote = "loss check not run";
   if (r.check) {
@@ -413,6 +440,6 @@ export function judgeCounterpart(
     note: `PyTorch counterpart matches: ${counts} in both (${
       cp.relgan.generatorVariables.length +
       cp.relgan.discriminatorVariables.length
-    } variables, sizes equal in order); ${checkNote}`,
+    } variables, sizes equal in order${callsNote}); ${checkNote}`,
   };
 }

@@ -27,6 +27,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "../src/backend/mod.ts";
 import { type KernelMode, setKernelMode } from "../src/backend/kernels/mod.ts";
 import { compile } from "../src/compiler/mod.ts";
+import type { CompiledExperiment } from "../src/compiler/types.ts";
 import { initTrainState, trainStep } from "../src/engine/mod.ts";
 import { disposeTrainState } from "../src/engine/mod.ts";
 import type { TrainState } from "../src/engine/mod.ts";
@@ -43,6 +44,7 @@ import {
   outSide,
 } from "./_cases.ts";
 import {
+  type CallsPerStep,
   COMPILED_CASES,
   type CompiledCase,
   type Counterpart,
@@ -293,6 +295,23 @@ async function syntheticCifarDir(): Promise<string> {
   return dir;
 }
 
+/** Networks' calls per step of each compiled case, as relgan's trainStep makes them. */
+const relganCalls = new Map<string, CallsPerStep>();
+
+/** Counts the calls of a compiled experiment's two networks from now on. */
+function countCalls(compiled: CompiledExperiment): CallsPerStep {
+  const calls = { generator: 0, discriminator: 0 };
+  for (const net of ["generator", "discriminator"] as const) {
+    const n = compiled[net] as { apply: (...a: never[]) => tf.Tensor };
+    const apply = n.apply.bind(n);
+    n.apply = (...a: never[]) => {
+      calls[net]++;
+      return apply(...a);
+    };
+  }
+  return calls;
+}
+
 async function compiledStep(
   c: CompiledCase,
   mode: KernelMode,
@@ -302,9 +321,14 @@ async function compiledStep(
   if (reps === 0) return;
   const compiled = await compile(c.declaration(cifarDir));
   let state: TrainState = initTrainState(compiled);
+  const calls = countCalls(compiled);
   const t = await time(async () => {
     state = (await trainStep(compiled, state)).state;
   }, reps);
+  relganCalls.set(c.name, {
+    generator: calls.generator / (reps + 1),
+    discriminator: calls.discriminator / (reps + 1),
+  });
   add(c.name, "step", mode, t);
   disposeTrainState(state);
   compiled.dispose();
@@ -385,7 +409,11 @@ if ("results" in torch) {
     const name = cp.spec.name as string;
     verdicts.set(
       name,
-      judgeCounterpart(cp, torch.results.find((r) => r.case === name)),
+      judgeCounterpart(
+        cp,
+        torch.results.find((r) => r.case === name),
+        relganCalls.get(name),
+      ),
     );
   }
 }

@@ -224,6 +224,7 @@ def compiled_step(spec, reps):
         case = CompiledCase(spec)
         counts = case.param_counts()
         ms, rss = timed(case.step, reps)
+        counts["callsPerStep"] = {k: v / (reps + 1) for k, v in case.calls.items()}
     except Exception as error:  # reported in the row, the other cases still run
         return [dict(base, error=f"{type(error).__name__}: {error}")]
     return [dict(base, ms=ms, rssMiB=rss, counts=counts, check=check)]

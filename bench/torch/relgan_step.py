@@ -75,6 +75,13 @@ class CompiledCase:
         if self.loss.input == "pair":
             with torch.no_grad():
                 self.fake_prev = self.g(self._z(self.plan["batchSize"]))
+        # Calls of each network since construction, to compare the step's structure with relgan's.
+        self.calls = {"generator": 0, "discriminator": 0}
+        self.g.register_forward_pre_hook(lambda *_: self._count("generator"))
+        self.d.register_forward_pre_hook(lambda *_: self._count("discriminator"))
+
+    def _count(self, net):
+        self.calls[net] += 1
 
     # ------------------------------------------------------------ counts
     def param_counts(self):
