@@ -249,10 +249,16 @@ function conv(
     state,
   );
   const b = useBias ? bias(path, filters, variables) : undefined;
-  return (x, training) => {
-    const y = tf.conv2d(x, w(training) as tf.Tensor4D, stride, padding); // [b, h', w', f]
-    return b ? tf.add(y, b) : y;
-  };
+  // The bias rides in the convolution (tf.fused.conv2d): one pass fewer
+  // over the output than a separate add, on every backend.
+  return (x, training) =>
+    tf.fused.conv2d({
+      x,
+      filter: w(training) as tf.Tensor4D,
+      strides: stride,
+      pad: padding,
+      bias: b,
+    }); // [b, h', w', f]
 }
 
 function upsample(x: tf.Tensor, factor: number): tf.Tensor {
@@ -395,10 +401,13 @@ export function buildLayer(
       const b = layer.bias !== false
         ? bias(path, layer.units, variables)
         : undefined;
-      return done((x, training) => {
-        const y = tf.matMul(x as tf.Tensor2D, w(training) as tf.Tensor2D); // [b, units]
-        return b ? tf.add(y, b) : y;
-      });
+      return done((x, training) =>
+        tf.fused.matMul({
+          a: x as tf.Tensor2D,
+          b: w(training) as tf.Tensor2D,
+          bias: b,
+        }) // [b, units]
+      );
     }
     case "conv2d": {
       const c = conv(

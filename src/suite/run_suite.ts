@@ -289,17 +289,21 @@ function lastLines(text: string, n: number): string {
 
 /**
  * The environment added for each worker: the cores shared out among the
- * workers as OpenBLAS threads (unless the user set `OPENBLAS_NUM_THREADS`).
- * Two workers of two OpenBLAS threads each on two cores spin-wait for one
- * another: a 2-D run took 48 s that way and 16 s with one thread each.
+ * workers as OpenBLAS threads and as oneDNN's OpenMP threads (each unless
+ * the user set `OPENBLAS_NUM_THREADS` / `OMP_NUM_THREADS`). Two workers of
+ * two OpenBLAS threads each on two cores spin-wait for one another: a 2-D
+ * run took 48 s that way and 16 s with one thread each.
  */
 function workerEnv(concurrency: number): Record<string, string> {
-  if (Deno.env.get("OPENBLAS_NUM_THREADS") !== undefined) return {};
-  const threads = Math.max(
+  const threads = String(Math.max(
     1,
     Math.floor(navigator.hardwareConcurrency / concurrency),
-  );
-  return { OPENBLAS_NUM_THREADS: String(threads) };
+  ));
+  const env: Record<string, string> = {};
+  for (const name of ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"]) {
+    if (Deno.env.get(name) === undefined) env[name] = threads;
+  }
+  return env;
 }
 
 /** Runs one child and classifies its outcome. */

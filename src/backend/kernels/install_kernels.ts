@@ -29,6 +29,9 @@ import {
   type WasmKernelFunc,
 } from "./_wasm.ts";
 import { installCpuKernels } from "./_cpu_kernels.ts";
+import { identity } from "./_identity.ts";
+import { leakyRelu } from "./_leaky_relu.ts";
+import { reduceKernels } from "./_reduce.ts";
 import { nativeKernels } from "../native/_native_kernels.ts";
 import { loadOpenBlas, type OpenBlas } from "../native/openblas.ts";
 import { loadOneDnn, type OneDnnConv } from "../native/onednn.ts";
@@ -64,6 +67,14 @@ export interface KernelModeOptions {
 
 let nativeNames: string[] = [];
 
+/** The kernels both modes start from: relgan's pure-wasm set, a copy-free `Identity`, a vectorised `LeakyRelu`, and row-wise `Sum`/`Mean`. */
+const BASE_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
+  ...WASM_KERNELS,
+  Identity: identity,
+  LeakyRelu: leakyRelu,
+  ...reduceKernels(undefined),
+};
+
 /**
  * Installs one of relgan's kernel sets on the wasm backend, replacing the
  * other. Safe to call repeatedly.
@@ -98,9 +109,11 @@ export function setKernelMode(
     );
   }
   installWasmKernels();
+  for (const [name, fn] of Object.entries(BASE_KERNELS)) {
+    replaceKernel(name, fn);
+  }
   for (const name of nativeNames) {
-    if (name in WASM_KERNELS) replaceKernel(name, WASM_KERNELS[name]);
-    else restoreKernel(name);
+    if (!(name in BASE_KERNELS)) restoreKernel(name);
   }
   nativeNames = [];
   const pure = "relgan wasm kernels (XNNPACK matmul for conv gradients)";
@@ -121,11 +134,12 @@ export function setKernelMode(
     return {
       requested: mode,
       active: "wasm",
-      detail: `${pure}; no native kernels: ${probe.reason}; ${dnnlProbe.reason}`,
+      detail:
+        `${pure}; no native kernels: ${probe.reason}; ${dnnlProbe.reason}`,
     };
   }
   const kernels: Record<string, WasmKernelFunc> = probe.ok
-    ? nativeKernels(probe.blas)
+    ? { ...nativeKernels(probe.blas), ...reduceKernels(probe.blas) }
     : {};
   const parts: string[] = [];
   if (dnnlProbe.ok) {

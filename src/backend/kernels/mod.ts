@@ -10,8 +10,8 @@ export {
   installKernels,
   type KernelHookContext,
   type KernelMode,
-  type KernelModeOptions,
   kernelModeFor,
+  type KernelModeOptions,
   type KernelStatus,
   setKernelMode,
 } from "./install_kernels.ts";

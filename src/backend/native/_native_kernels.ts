@@ -97,7 +97,10 @@ export function epilogue(
 }
 
 /** Whether a fused operand broadcasts along the last axis only (size n or 1). */
-export function lastAxisOnly(info: tf.TensorInfo | undefined, n: number): boolean {
+export function lastAxisOnly(
+  info: tf.TensorInfo | undefined,
+  n: number,
+): boolean {
   if (info === undefined) return true;
   const size = tf.util.sizeFromShape(info.shape);
   return size === n || size === 1;

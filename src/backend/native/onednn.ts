@@ -7,8 +7,10 @@
  * filters `[kH, kW, inC, outC]`. oneDNN names dimensions in its own order
  * (`N, C, H, W` and `O, I, kH, kW`), so each layout is given to it as
  * strides: an NHWC activation has strides `(H·W·C, 1, W·C, C)`, an HWIO
- * filter `(1, O, kW·I·O, I·O)`. oneDNN then picks its fastest kernel for
- * those layouts (the name is in {@linkcode OneDnnConv.implementation}).
+ * filter `(1, O, kW·I·O, I·O)`. oneDNN's fastest kernels want blocked
+ * layouts of their own; with {@linkcode DnnlLayout} `all` relgan lets
+ * oneDNN choose them and reorders the operands in and out on every call
+ * (the name of the kernel chosen is in {@linkcode OneDnnConv.implementation}).
  *
  * A primitive is built once per geometry and operation (oneDNN compiles
  * its kernels just in time) and cached for the process.
@@ -184,7 +186,14 @@ const SYMBOLS = {
   dnnl_memory_desc_equal: { parameters: ["buffer", "pointer"], result: "i32" },
   dnnl_memory_desc_get_size: { parameters: ["pointer"], result: "usize" },
   dnnl_reorder_primitive_desc_create: {
-    parameters: ["buffer", "pointer", "pointer", "pointer", "pointer", "pointer"],
+    parameters: [
+      "buffer",
+      "pointer",
+      "pointer",
+      "pointer",
+      "pointer",
+      "pointer",
+    ],
     result: "i32",
   },
 } as const;
@@ -194,8 +203,6 @@ const ENGINE_CPU = 1;
 const STREAM_DEFAULT = 1;
 const F32 = 3;
 const FORWARD_TRAINING = 64;
-const BACKWARD_DATA = 160;
-const BACKWARD_WEIGHTS = 192;
 const CONVOLUTION_DIRECT = 1;
 const QUERY_IMPL_INFO_STR = 8;
 const ARG = {
@@ -226,10 +233,16 @@ function statusText(code: number): string {
   return STATUS[code] ?? `status ${code}`;
 }
 
-function dims(...values: number[]): BigInt64Array {
-  const out = new BigInt64Array(DIMS);
-  values.forEach((v, i) => (out[i] = BigInt(v)));
-  return out;
+/** A `dnnl_dims_t` (12 int64s) holding `values`, and how many they are. */
+interface Dims {
+  readonly cells: BigInt64Array;
+  readonly count: number;
+}
+
+function dims(...values: number[]): Dims {
+  const cells = new BigInt64Array(DIMS);
+  values.forEach((v, i) => (cells[i] = BigInt(v)));
+  return { cells, count: values.length };
 }
 
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
@@ -271,8 +284,20 @@ interface Built {
   readonly args: Uint8Array;
 }
 
-/** Which operands oneDNN may lay out its own way (then reordered per call). */
-export type DnnlLayout = "plain" | "weights" | "all";
+/**
+ * Which operands oneDNN may lay out its own way (reordered on every call):
+ * `plain` none (oneDNN then runs its im2col and matrix-product kernel),
+ * `weights` the filter only, `all` every operand (its blocked direct
+ * kernels, as PyTorch uses them), `auto` `plain` for layers with fewer
+ * than 16 input or output channels (an image's first layer, where the
+ * reorders cost more than they save) and `all` elsewhere.
+ */
+export type DnnlLayout = "plain" | "weights" | "all" | "auto";
+
+/** The layout {@linkcode DnnlLayout} `auto` gives a geometry. */
+export function autoLayout(s: DnnlConvShape): "plain" | "all" {
+  return s.inC < 16 || s.outC < 16 ? "plain" : "all";
+}
 
 function readPointer(cell: BigUint64Array): Deno.PointerValue {
   return Deno.UnsafePointer.create(cell[0]);
@@ -316,23 +341,32 @@ function makeConv(
   const cell = new BigUint64Array(1);
   check("create a CPU engine", lib.dnnl_engine_create(cell, ENGINE_CPU, 0n));
   const engine = readPointer(cell);
-  check("create a stream", lib.dnnl_stream_create(cell, engine, STREAM_DEFAULT));
+  check(
+    "create a stream",
+    lib.dnnl_stream_create(cell, engine, STREAM_DEFAULT),
+  );
   const stream = readPointer(cell);
   const cache = new Map<string, Built>();
 
-  const plainDesc = (d: BigInt64Array, strides: BigInt64Array) => {
+  const plainDesc = (d: Dims, strides: Dims) => {
     const md = new Uint8Array(MD_BYTES);
     check(
       "describe a tensor",
-      lib.dnnl_memory_desc_init_by_strides(md, d.indexOf(0n), d, F32, strides),
+      lib.dnnl_memory_desc_init_by_strides(
+        md,
+        d.count,
+        d.cells,
+        F32,
+        strides.cells,
+      ),
     );
     return md;
   };
-  const anyDesc = (d: BigInt64Array) => {
+  const anyDesc = (d: Dims) => {
     const md = new Uint8Array(MD_BYTES);
     check(
       "describe a tensor",
-      lib.dnnl_memory_desc_init_by_tag(md, d.indexOf(0n), d, F32, ANY),
+      lib.dnnl_memory_desc_init_by_tag(md, d.count, d.cells, F32, ANY),
     );
     return md;
   };
@@ -366,14 +400,15 @@ function makeConv(
       ),
       plainDesc(dims(s.outC), dims(1)),
     ];
-    const free = [layout === "all", layout !== "plain", layout === "all"];
+    const chosen = layout === "auto" ? autoLayout(s) : layout;
+    const free = [chosen === "all", chosen !== "plain", chosen === "all"];
     const [act, filter, out] = [actDims, filterDims, outDims].map((d, i) =>
       free[i] ? anyDesc(d) : plain[i]
     );
-    const strides = dims(s.strideH, s.strideW);
-    const dilates = dims(s.dilationH - 1, s.dilationW - 1);
-    const padL = dims(s.padTop, s.padLeft);
-    const padR = dims(s.padBottom, s.padRight);
+    const strides = dims(s.strideH, s.strideW).cells;
+    const dilates = dims(s.dilationH - 1, s.dilationW - 1).cells;
+    const padL = dims(s.padTop, s.padLeft).cells;
+    const padR = dims(s.padBottom, s.padRight).cells;
     const fwdDesc = new Uint8Array(OP_DESC_BYTES);
     check(
       `describe the ${where}`,
@@ -486,7 +521,9 @@ function makeConv(
       check("build a reorder", lib.dnnl_primitive_create(cell, rpd));
       const reorder = {
         primitive: readPointer(cell),
-        args: execArgs(input ? [[1, user], [17, inner]] : [[1, inner], [17, user]]),
+        args: execArgs(
+          input ? [[1, user], [17, inner]] : [[1, inner], [17, user]],
+        ),
         input,
         buffer,
       };
@@ -503,8 +540,12 @@ function makeConv(
     return built;
   };
 
-  const execute = (primitive: Deno.PointerValue, n: number, args: Uint8Array, what: string) =>
-    check(what, lib.dnnl_primitive_execute(primitive, stream, n, args));
+  const execute = (
+    primitive: Deno.PointerValue,
+    n: number,
+    args: Uint8Array,
+    what: string,
+  ) => check(what, lib.dnnl_primitive_execute(primitive, stream, n, args));
 
   return {
     path,
@@ -527,7 +568,12 @@ function makeConv(
       }
       for (const slot of built.slots) {
         if (slot.reorder?.input) {
-          execute(slot.reorder.primitive, 2, slot.reorder.args, "reorder an operand");
+          execute(
+            slot.reorder.primitive,
+            2,
+            slot.reorder.args,
+            "reorder an operand",
+          );
         }
       }
       execute(
@@ -538,7 +584,12 @@ function makeConv(
       );
       for (const slot of built.slots) {
         if (slot.reorder !== undefined && !slot.reorder.input) {
-          execute(slot.reorder.primitive, 2, slot.reorder.args, "reorder a result");
+          execute(
+            slot.reorder.primitive,
+            2,
+            slot.reorder.args,
+            "reorder a result",
+          );
         }
       }
       check("wait for the stream", lib.dnnl_stream_wait(stream));
@@ -553,6 +604,7 @@ let loaded: OneDnnProbe | undefined;
  * `RELGAN_ONEDNN` names a library file to try first.
  *
  * @param paths Files to try, in order (replaces the default list).
+ * @param layout Which operands oneDNN may lay out its own way.
  * @returns The library, or the reason it could not be loaded (no FFI
  * permission, no file found, engine creation failed).
  *
@@ -568,7 +620,7 @@ let loaded: OneDnnProbe | undefined;
  */
 export function loadOneDnn(
   paths?: readonly string[],
-  layout: DnnlLayout = "weights",
+  layout: DnnlLayout = "auto",
 ): OneDnnProbe {
   if (loaded !== undefined && paths === undefined) return loaded;
   if (!granted({ name: "ffi" })) {

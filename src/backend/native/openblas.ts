@@ -39,6 +39,21 @@ export interface OpenBlas {
     c: Float32Array<ArrayBufferLike>,
     ldc: number,
   ): void;
+  /**
+   * Row-major `y ← α·op(A)·x + β·y` with `A` `[m, n]` (leading dimension
+   * `lda`), `op(A)` `[n, m]` when `transA`; `x` and `y` contiguous.
+   */
+  sgemv(
+    transA: boolean,
+    m: number,
+    n: number,
+    alpha: number,
+    a: Float32Array<ArrayBufferLike>,
+    lda: number,
+    x: Float32Array<ArrayBufferLike>,
+    beta: number,
+    y: Float32Array<ArrayBufferLike>,
+  ): void;
 }
 
 /** The outcome of {@linkcode loadOpenBlas}: the library, or why not. */
@@ -68,6 +83,23 @@ const SYMBOLS = {
     parameters: [
       "i32",
       "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+    ],
+    result: "void",
+  },
+  cblas_sgemv: {
+    parameters: [
       "i32",
       "i32",
       "i32",
@@ -200,6 +232,21 @@ export function loadOpenBlas(options: LoadOpenBlasOptions = {}): OpenBlasProbe {
           beta,
           c,
           ldc,
+        ),
+      sgemv: (ta, m, n, alpha, a, lda, x, beta, y) =>
+        s.cblas_sgemv(
+          101,
+          ta ? 112 : 111,
+          m,
+          n,
+          alpha,
+          a,
+          lda,
+          x,
+          1,
+          beta,
+          y,
+          1,
         ),
     };
     const probe: OpenBlasProbe = { ok: true, blas };
