@@ -76,7 +76,7 @@ for (const { convolutions, budget } of CONFIGURATIONS) {
         assert.match(
           status.detail,
           dnnl
-            ? /^native kernels: onednn \d+\.\d+\.\d+ \(convolutions\)/
+            ? /^native kernels: onednn \d+\.\d+\.\d+ \(convolutions, \d+ threads?\)/
             : /^native kernels: openblas \(\w+, \d+ threads?\)/,
         );
       } else {
@@ -168,7 +168,7 @@ Deno.test("installKernels: the wasm backend line names the kernels in use", asyn
   const line = formatBackendLine(info);
   assert.match(
     line,
-    /^backend wasm \(simd, \d+ threads?, (native kernels: (onednn \d+\.\d+\.\d+ \(convolutions\), )?openblas \(\w+, \d+ threads?(; matrix products)?\)|relgan wasm kernels .*)\): requested$/,
+    /^backend wasm \(simd, \d+ threads?, (native kernels: (onednn \d+\.\d+\.\d+ \(convolutions, \d+ threads?\), )?openblas \(\w+, \d+ threads?(; matrix products)?\)|relgan wasm kernels .*)\): requested$/,
   );
   assert.equal(
     line.match(/kernels/g)?.length ?? 0,

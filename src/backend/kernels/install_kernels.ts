@@ -50,7 +50,7 @@ export interface KernelStatus {
   readonly blas?: OpenBlas;
   /** The oneDNN in use for convolutions, when `active` is `native`. */
   readonly dnnl?: OneDnnConv;
-  /** A few words for the backend line, e.g. `native kernels: onednn 2.6.3 (convolutions), openblas (Haswell, 2 threads; matrix products)`. */
+  /** A few words for the backend line, e.g. `native kernels: onednn 2.6.3 (convolutions, 2 threads), openblas (Haswell, 2 threads; matrix products)`. */
   readonly detail: string;
 }
 
@@ -151,7 +151,12 @@ export function setKernelMode(
       ...kernels,
     };
     Object.assign(kernels, oneDnnKernels(dnnlProbe.dnnl, fallback));
-    parts.push(`onednn ${dnnlProbe.dnnl.version} (convolutions)`);
+    const n = dnnlProbe.dnnl.threads;
+    parts.push(
+      `onednn ${dnnlProbe.dnnl.version} (convolutions, ${n} thread${
+        n === 1 ? "" : "s"
+      })`,
+    );
   }
   if (probe.ok) {
     const threads = `${probe.blas.threads} thread${

@@ -66,6 +66,8 @@ export interface OneDnnConv {
   readonly path: string;
   /** Its version, e.g. `2.6.3`. */
   readonly version: string;
+  /** OpenMP threads it runs on (`OMP_NUM_THREADS`, else every core). */
+  readonly threads: number;
   /**
    * Runs one convolution operation; blocks until it is done.
    *
@@ -547,9 +549,11 @@ function makeConv(
     what: string,
   ) => check(what, lib.dnnl_primitive_execute(primitive, stream, n, args));
 
+  const fromEnv = Number.parseInt(readEnv("OMP_NUM_THREADS") ?? "", 10);
   return {
     path,
     version,
+    threads: fromEnv > 0 ? fromEnv : navigator.hardwareConcurrency,
     implementation: (op, shape, bias = false) =>
       build(op, shape, bias).implementation,
     run(op, shape, operands) {
