@@ -3,13 +3,17 @@
  * 4.22 lacks or runs slowly, and matrix products with transposed operands,
  * all routed to XNNPACK's untransposed matrix product.
  *
+ * - `Conv2D`: XNNPACK's own, or chunked `im2col · W` for few input
+ *   channels (`_wasm_im2col_kernels.ts`).
  * - `Conv2DBackpropFilter` (missing in wasm 4.22): one dilated XNNPACK
  *   convolution of the re-laid-out input with the output gradient as its
  *   filter (see {@linkcode conv2dBackpropFilter}); for fewer than 16 input
- *   channels, `(dyᵀ·cols)ᵀ` with `cols` the im2col of `x`.
- * - `Conv2DBackpropInput` (the transposed convolution): `cols = dy·Wᵀ`,
- *   then col2im adds each column back to its input position; any stride
- *   becomes one dense product.
+ *   channels, relgan's SIMD `colsᵀ·dy` with `cols` the im2col of `x`.
+ * - `Conv2DBackpropInput` (the transposed convolution): one stride-1
+ *   XNNPACK convolution per output phase (`_wasm_subpixel.ts`), or for few
+ *   input channels `cols = dy·Wᵀ` then col2im.
+ *
+ * `_wasm_conv_paths.ts` says which, and why.
  * - `BatchMatMul`, `_FusedMatMul` with transposed operands.
  * - `ResizeNearestNeighborGrad` (wasm 4.22's ignores `halfPixelCenters`).
  *
@@ -27,16 +31,15 @@ import {
   view,
   type WasmKernelFunc,
 } from "./_wasm.ts";
-import {
-  chunkImages,
-  col2im,
-  colWidth,
-  convGeometry,
-  im2col,
-  isPointwise,
-  transpose2d,
-} from "./_layout.ts";
+import { convGeometry } from "./_layout.ts";
 import { matMul3d, transposed } from "./_matmul.ts";
+import { filterPath, forwardPath, inputPath } from "./_wasm_conv_paths.ts";
+import { transposedConvBySubPixels } from "./_wasm_subpixel.ts";
+import {
+  convForwardByIm2col,
+  filterGradientByIm2col,
+  inputGradientByCol2im,
+} from "./_wasm_im2col_kernels.ts";
 
 /** Collapses leading dimensions: `[..., rows, cols]` → `[batch, rows, cols]`. */
 function as3d(info: tf.TensorInfo): tf.TensorInfo {
@@ -87,76 +90,6 @@ export const fusedMatMul: WasmKernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
- * The filter gradient as `(dyᵀ·cols)ᵀ` over chunks of the batch, `cols`
- * being im2col of `x`: faster than the dilated convolution when `inC` is
- * small (a network's first layer), where that convolution has few output
- * rows.
- */
-function filterGradientByMatmul(
-  backend: Parameters<WasmKernelFunc>[0]["backend"],
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  filterShape: number[],
-  g: ReturnType<typeof convGeometry>,
-): tf.TensorInfo {
-  const width = colWidth(g);
-  const pixels = g.outH * g.outW;
-  const step = chunkImages(g);
-  const single = step >= g.batch;
-  const accT = single ? undefined : allocate(backend, [g.outC, width], true);
-
-  let partT: tf.TensorInfo | undefined;
-  for (let n0 = 0; n0 < g.batch; n0 += step) {
-    const n1 = Math.min(g.batch, n0 + step);
-    const rows = (n1 - n0) * pixels;
-    const cols = allocate(backend, [1, rows, width]); // [rows, kH·kW·inC]
-    im2col(
-      heap(backend),
-      offsetOf(backend, x),
-      offsetOf(backend, cols),
-      g,
-      n0,
-      n1,
-    );
-    const dyT = allocate(backend, [1, g.outC, rows]); // [outC, rows]
-    transpose2d(
-      heap(backend),
-      offsetOf(backend, dy) + n0 * pixels * g.outC,
-      offsetOf(backend, dyT),
-      1,
-      rows,
-      g.outC,
-    );
-    partT = callOriginal("BatchMatMul", backend, { a: dyT, b: cols }, {
-      transposeA: false,
-      transposeB: false,
-    }); // [1, outC, width]
-    release(backend, dyT);
-    release(backend, cols);
-    if (accT !== undefined) {
-      const mem = heap(backend);
-      const acc = offsetOf(backend, accT);
-      const part = offsetOf(backend, partT);
-      for (let i = 0; i < g.outC * width; i++) mem[acc + i] += mem[part + i];
-      release(backend, partT);
-    }
-  }
-
-  const sumT = accT ?? partT!;
-  const out = allocate(backend, filterShape); // [kH, kW, inC, outC]
-  transpose2d(
-    heap(backend),
-    offsetOf(backend, sumT),
-    offsetOf(backend, out),
-    1,
-    g.outC,
-    width,
-  );
-  release(backend, sumT);
-  return out;
-}
-
-/**
  * `Conv2DBackpropFilter` as one XNNPACK convolution: with `x` laid out as
  * `x' [inC, kH + sh·(outH − 1), kW + sw·(outW − 1), batch]` (padding
  * included) and `dy` as a filter `dy' [outH, outW, batch, outC]`,
@@ -171,7 +104,9 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
   const dy = inputs.dy as tf.TensorInfo;
   const filterShape = attrs!.filterShape as number[];
   const g = convGeometry("Conv2DBackpropFilter", x.shape, filterShape, attrs!);
-  if (g.inC < 16) return filterGradientByMatmul(backend, x, dy, filterShape, g);
+  if (filterPath(g) === "simd") {
+    return filterGradientByIm2col(backend, x, dy, filterShape, g);
+  }
   const { batch, inH, inW, inC, outH, outW, outC, kH, kW } = g;
   const hp = kH + g.strideH * (outH - 1);
   const wp = kW + g.strideW * (outW - 1);
@@ -228,51 +163,6 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
   return out;
 };
 
-/**
- * A stride-1 input gradient as one XNNPACK convolution: `dx = conv(dy,
- * W̃)` with the filter flipped and its channel axes swapped,
- * `W̃[kh, kw, co, ci] = W[kH−1−kh, kW−1−kw, ci, co]`, and padding
- * `kH−1−top` above, `inH−outH+top` below (likewise across).
- *
- * @returns `dx`, or `undefined` when that padding would be negative.
- */
-function inputGradientByConv(
-  backend: Parameters<WasmKernelFunc>[0]["backend"],
-  dy: tf.TensorInfo,
-  filter: tf.TensorInfo,
-  g: ReturnType<typeof convGeometry>,
-): tf.TensorInfo | undefined {
-  const { inH, inW, inC, outH, outW, outC, kH, kW } = g;
-  const top = kH - 1 - g.padTop;
-  const bottom = inH - outH + g.padTop;
-  const left = kW - 1 - g.padLeft;
-  const right = inW - outW + g.padLeft;
-  if (Math.min(top, bottom, left, right) < 0) return undefined;
-  const flipped = allocate(backend, [kH, kW, outC, inC]); // [kH, kW, outC, inC]
-  const mem = heap(backend);
-  const src = offsetOf(backend, filter);
-  const dst = offsetOf(backend, flipped);
-  for (let kh = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < kW; kw++) {
-      const s0 = src + ((kH - 1 - kh) * kW + (kW - 1 - kw)) * inC * outC;
-      const d0 = dst + (kh * kW + kw) * outC * inC;
-      for (let ci = 0; ci < inC; ci++) {
-        for (let co = 0; co < outC; co++) {
-          mem[d0 + co * inC + ci] = mem[s0 + ci * outC + co];
-        }
-      }
-    }
-  }
-  const dx = callOriginal("Conv2D", backend, { x: dy, filter: flipped }, {
-    strides: 1,
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: "NHWC",
-    dilations: 1,
-  }); // [batch, inH, inW, inC]
-  release(backend, flipped);
-  return dx;
-}
-
 /** `Conv2DBackpropInput` (transposed convolution): col2im of `dy·Wᵀ`. */
 export const conv2dBackpropInput: WasmKernelFunc = (
   { inputs, backend, attrs },
@@ -286,55 +176,21 @@ export const conv2dBackpropInput: WasmKernelFunc = (
     filter.shape,
     attrs!,
   );
-  const width = colWidth(g);
-  const pixels = g.outH * g.outW;
-  if (g.strideH === 1 && g.strideW === 1 && !isPointwise(g)) {
-    const viaConv = inputGradientByConv(backend, dy, filter, g);
-    if (viaConv !== undefined) return viaConv;
+  const path = inputPath(g);
+  if (path === "subpixel") {
+    const dx = transposedConvBySubPixels(backend, dy, filter, g);
+    if (dx !== undefined) return dx;
   }
-  const wT = transposed(backend, filter, 1, width, g.outC); // [outC, width]
-  const nn = { transposeA: false, transposeB: false };
-
-  if (isPointwise(g)) {
-    const cols = callOriginal("BatchMatMul", backend, {
-      a: view(dy, [1, g.batch * pixels, g.outC]),
+  if (path === "pointwise") {
+    const wT = transposed(backend, filter, 1, g.inC, g.outC); // [outC, inC]
+    const dx = callOriginal("BatchMatMul", backend, {
+      a: view(dy, [1, g.batch * g.outH * g.outW, g.outC]),
       b: wT.info,
-    }, nn);
-    if (wT.owned) release(backend, wT.info);
-    return { ...cols, shape: inputShape };
+    }, { transposeA: false, transposeB: false }); // [1, batch·h·w, inC]
+    release(backend, wT.info);
+    return { ...dx, shape: inputShape };
   }
-
-  const dx = allocate(backend, inputShape, true); // [batch, inH, inW, inC]
-  const step = chunkImages(g);
-  for (let n0 = 0; n0 < g.batch; n0 += step) {
-    const n1 = Math.min(g.batch, n0 + step);
-    const rows = (n1 - n0) * pixels;
-    let part: tf.TensorInfo;
-    if (step >= g.batch) part = view(dy, [1, rows, g.outC]);
-    else {
-      part = allocate(backend, [1, rows, g.outC]);
-      const at = offsetOf(backend, dy) + n0 * pixels * g.outC;
-      heap(backend).copyWithin(offsetOf(backend, part), at, at + rows * g.outC);
-    }
-    const cols = callOriginal(
-      "BatchMatMul",
-      backend,
-      { a: part, b: wT.info },
-      nn,
-    ); // [1, rows, width]
-    col2im(
-      heap(backend),
-      offsetOf(backend, cols),
-      offsetOf(backend, dx),
-      g,
-      n0,
-      n1,
-    );
-    release(backend, cols);
-    if (step < g.batch) release(backend, part);
-  }
-  if (wT.owned) release(backend, wT.info);
-  return dx;
+  return inputGradientByCol2im(backend, dy, filter, g);
 };
 
 /**
@@ -373,9 +229,24 @@ export const resizeNearestNeighborGrad: WasmKernelFunc = (
   return dx;
 };
 
+/**
+ * `Conv2D`: XNNPACK's own convolution, or chunked `im2col · W` for few
+ * input channels (see `_wasm_conv_paths.ts`).
+ */
+export const conv2d: WasmKernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs.x as tf.TensorInfo;
+  const filter = inputs.filter as tf.TensorInfo;
+  const g = convGeometry("Conv2D", x.shape, filter.shape, attrs!);
+  if (forwardPath(g) === "xnnpack") {
+    return callOriginal("Conv2D", backend, inputs, attrs);
+  }
+  return convForwardByIm2col(backend, x, filter, g);
+};
+
 /** The kernels {@linkcode installWasmKernels} registers, by name. */
 export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   BatchMatMul: batchMatMul,
+  Conv2D: conv2d,
   _FusedMatMul: fusedMatMul,
   Conv2DBackpropFilter: conv2dBackpropFilter,
   Conv2DBackpropInput: conv2dBackpropInput,

@@ -1,0 +1,195 @@
+/**
+ * Convolutions as chunked im2col matrix products in XNNPACK, with the data
+ * moves in SIMD (`_wasm_im2col.ts`) and the products reading and writing
+ * the heap in place (`_wasm_gemm.ts`):
+ *
+ * - forward: `y = cols · W`, `W` seen as `[kH·kW·inC, outC]`, each chunk's
+ *   product written straight into `y`;
+ * - filter gradient: `dW = Σ_chunks colsᵀ · dy`, `colsᵀ` a SIMD transpose
+ *   of the chunk's columns and `dy`'s chunk read in place;
+ * - input gradient: `cols = dy · Wᵀ`, then col2im adds the columns into
+ *   `dx`.
+ *
+ * Chunks hold at most 2¹⁸ column floats (1 MiB) or the column budget of
+ * `_layout.ts`, whichever is smaller, so the columns stay in cache between
+ * their layout and their product.
+ *
+ * @module
+ */
+
+import type * as tf from "@tensorflow/tfjs-core";
+import {
+  allocate,
+  heap,
+  offsetOf,
+  release,
+  type WasmBackend,
+} from "./_wasm.ts";
+import { chunkImages, colWidth, type ConvGeometry } from "./_layout.ts";
+import { col2imRows, im2colRows } from "./_wasm_im2col.ts";
+import { gemm } from "./_wasm_gemm.ts";
+import { simdMoves, transposeMatrices } from "./_wasm_simd.ts";
+
+/** Floats of columns one chunk may hold. */
+const CHUNK_FLOATS = 1 << 18;
+
+function chunkOf(g: ConvGeometry): number {
+  return Math.min(chunkImages(g), chunkImages(g, CHUNK_FLOATS));
+}
+
+/**
+ * `y = conv(x, W)` as chunked `cols · W`.
+ *
+ * @param x `[batch, inH, inW, inC]`.
+ * @param filter `[kH, kW, inC, outC]`.
+ * @returns `y` `[batch, outH, outW, outC]`, owned by the caller.
+ */
+export function convForwardByIm2col(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const width = colWidth(g);
+  const pixels = g.outH * g.outW;
+  const step = chunkOf(g);
+  const y = allocate(backend, [g.batch, g.outH, g.outW, g.outC]);
+  // A right operand of its own: XNNPACK caches it packed by tensor id.
+  const w = allocate(backend, [1, width, g.outC]); // [kH·kW·inC, outC]
+  const cols = allocate(backend, [step * pixels, width]); // [rows, kH·kW·inC]
+  const at = offsetOf(backend, filter);
+  heap(backend).copyWithin(offsetOf(backend, w), at, at + width * g.outC);
+  for (let n0 = 0; n0 < g.batch; n0 += step) {
+    const n1 = Math.min(g.batch, n0 + step);
+    const c = offsetOf(backend, cols);
+    im2colRows(backend, offsetOf(backend, x), c, g, n0, n1);
+    gemm(
+      backend,
+      c,
+      w,
+      offsetOf(backend, y) + n0 * pixels * g.outC,
+      (n1 - n0) * pixels,
+      width,
+      g.outC,
+    );
+  }
+  release(backend, w, cols);
+  return y;
+}
+
+/** The least `p ≥ n` that is 4 times an odd number. */
+function oddQuads(n: number): number {
+  const quads = (n + 3) >> 2;
+  return 4 * (quads | 1);
+}
+
+/**
+ * `dW = Σ_chunks colsᵀ · dy` in relgan's SIMD `aᵀ·b` kernel, which reads
+ * both operands as they lie (XNNPACK would first pack one of them, at some
+ * 12 ns a float: more than the product itself for a first layer). Rows of
+ * `cols` are padded to a multiple of 4 floats, blocks of `dy` rows are
+ * copied with their width padded to a multiple of 8 (zeros), and both row
+ * strides are an odd number of 4-float groups, so that rows a power of two
+ * bytes apart do not crowd the same cache sets.
+ *
+ * @param x `[batch, inH, inW, inC]`.
+ * @param dy `[batch, outH, outW, outC]`.
+ * @returns `dW` `[kH, kW, inC, outC]`, owned by the caller.
+ */
+export function filterGradientByIm2col(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  filterShape: number[],
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const width = colWidth(g);
+  const pitch = oddQuads(width);
+  const n8 = (g.outC + 7) & ~7;
+  const dyPitch = oddQuads(n8);
+  const pixels = g.outH * g.outW;
+  const step = chunkOf(g);
+  const exact = pitch === width && n8 === g.outC;
+  const dw = allocate(backend, filterShape, exact); // [kH·kW·inC, outC]
+  const acc = exact ? dw : allocate(backend, [pitch, n8], true); // [pitch, n8]
+  const cols = allocate(backend, [step * pixels, pitch]); // [rows, pitch]
+  // Blocks of rows whose columns stay in cache across the tiles of dW.
+  const block = Math.max(
+    64,
+    Math.min(1024, 1 << (31 - Math.clz32(Math.floor(65536 / pitch)))),
+  );
+  const dyBlock = allocate(backend, [block, dyPitch], true); // [block, dyPitch]
+  const moves = simdMoves(backend);
+  for (let n0 = 0; n0 < g.batch; n0 += step) {
+    const n1 = Math.min(g.batch, n0 + step);
+    const c = offsetOf(backend, cols);
+    im2colRows(backend, offsetOf(backend, x), c, g, n0, n1, pitch);
+    const rows = (n1 - n0) * pixels;
+    const d = offsetOf(backend, dy) + n0 * pixels * g.outC;
+    const b = offsetOf(backend, dyBlock);
+    const into = offsetOf(backend, acc);
+    for (let r0 = 0; r0 < rows; r0 += block) {
+      const r = Math.min(block, rows - r0);
+      moves.copy(d + r0 * g.outC, b, r, g.outC, g.outC, dyPitch);
+      moves.gemmTN(c + r0 * pitch, b, into, pitch, n8, r, pitch, dyPitch, n8);
+    }
+  }
+  release(backend, cols, dyBlock);
+  if (acc !== dw) {
+    moves.copy(
+      offsetOf(backend, acc),
+      offsetOf(backend, dw),
+      width,
+      g.outC,
+      n8,
+      g.outC,
+    );
+    release(backend, acc);
+  }
+  return dw;
+}
+
+/**
+ * `dx = col2im(dy · Wᵀ)`.
+ *
+ * @param dy `[batch, outH, outW, outC]`.
+ * @param filter `[kH, kW, inC, outC]`.
+ * @returns `dx` `[batch, inH, inW, inC]`, owned by the caller.
+ */
+export function inputGradientByCol2im(
+  backend: WasmBackend,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const width = colWidth(g);
+  const pixels = g.outH * g.outW;
+  const step = chunkOf(g);
+  const dx = allocate(backend, [g.batch, g.inH, g.inW, g.inC], true);
+  const wT = allocate(backend, [1, g.outC, width]); // [outC, kH·kW·inC]
+  transposeMatrices(
+    backend,
+    offsetOf(backend, filter),
+    offsetOf(backend, wT),
+    1,
+    width,
+    g.outC,
+  );
+  const cols = allocate(backend, [step * pixels, width]); // [rows, kH·kW·inC]
+  for (let n0 = 0; n0 < g.batch; n0 += step) {
+    const n1 = Math.min(g.batch, n0 + step);
+    const c = offsetOf(backend, cols);
+    gemm(
+      backend,
+      offsetOf(backend, dy) + n0 * pixels * g.outC,
+      wT,
+      c,
+      (n1 - n0) * pixels,
+      g.outC,
+      width,
+    );
+    col2imRows(backend, c, offsetOf(backend, dx), g, n0, n1);
+  }
+  release(backend, wT, cols);
+  return dx;
+}
