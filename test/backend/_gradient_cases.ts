@@ -111,6 +111,52 @@ export const GRADIENT_CASES: readonly GradientCase[] = [
   },
 ];
 
+/**
+ * Convolution geometries for the pure-wasm kernels' own paths (sub-pixel
+ * phases with unequal taps, phases with none, odd sizes, even kernels with
+ * uneven "same" padding, channel counts that are not multiples of 4 or 8,
+ * batches of several images), each run with every path forced.
+ */
+export const WASM_CONV_CASES: readonly GradientCase[] = [
+  {
+    name: "conv2d stride 2 same, odd 9 × 7 input, 3 channels",
+    shapes: [[2, 9, 7, 3], [3, 3, 3, 8]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), 2, "same"), // [2, 5, 4, 8]
+  },
+  {
+    name: "conv2d stride 2 valid, 4 × 4 filter, 11 × 10 input",
+    shapes: [[2, 11, 10, 8], [4, 4, 8, 16]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), 2, "valid"), // [2, 4, 4, 16]
+  },
+  {
+    name: "conv2d stride 1 same, 4 × 4 filter (uneven padding), 12 filters",
+    shapes: [[3, 7, 6, 8], [4, 4, 8, 12]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), 1, "same"), // [3, 7, 6, 12]
+  },
+  {
+    name: "conv2d stride 3 valid, 2 × 2 filter (phases without taps)",
+    shapes: [[2, 8, 8, 8], [2, 2, 8, 8]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), 3, "valid"), // [2, 3, 3, 8]
+  },
+  {
+    name: "conv2d strides [2, 1] same, 5 channels, 7 filters",
+    shapes: [[2, 8, 5, 5], [3, 3, 5, 7]],
+    f: ([x, w]) => tf.conv2d(t4(x), t4(w), [2, 1], "same"), // [2, 4, 5, 7]
+  },
+  {
+    name:
+      "conv2dTranspose stride 2 same to 3 channels (a generator's last layer)",
+    shapes: [[2, 4, 4, 16], [4, 4, 3, 16]],
+    f: ([x, w]) => tf.conv2dTranspose(t4(x), t4(w), [2, 8, 8, 3], 2, "same"), // [2, 8, 8, 3]
+  },
+  {
+    name:
+      "conv2dTranspose stride 2 same, 3 × 3 filter, 16 channels, odd 7 × 7 output",
+    shapes: [[3, 4, 4, 8], [3, 3, 16, 8]],
+    f: ([x, w]) => tf.conv2dTranspose(t4(x), t4(w), [3, 7, 7, 16], 2, "same"), // [3, 7, 7, 16]
+  },
+];
+
 /** Inputs, output weights and the gradients of `sum(f(inputs) · r)`. */
 export interface GradientResult {
   readonly value: Float32Array;

@@ -10,52 +10,102 @@ import {
   type GradientResult,
   gradients,
   relativeError,
+  WASM_CONV_CASES,
 } from "./_gradient_cases.ts";
+import {
+  type ConvPaths,
+  setConvPaths,
+} from "../../src/backend/kernels/_wasm_conv_paths.ts";
+import { Rng } from "../../src/random.ts";
 
 const TOLERANCE = 1e-4;
 const SEED = 20261203;
 
+const ALL_CASES = [...GRADIENT_CASES, ...WASM_CONV_CASES];
+
 async function reference(): Promise<GradientResult[]> {
   await useBackend("cpu");
-  return GRADIENT_CASES.map((c) => gradients(c, SEED));
+  return ALL_CASES.map((c) => gradients(c, SEED));
 }
 
-for (const budget of [1 << 23, 600]) {
-  Deno.test(`pure wasm kernels: gradients match cpu within ${TOLERANCE} (column budget ${budget} floats)`, async () => {
-    const expected = await reference();
-    await useBackend("wasm");
-    const status = setKernelMode("wasm");
-    assert.equal(status.active, "wasm");
-    const previous = setColumnBudget(budget);
-    try {
-      for (const [i, c] of GRADIENT_CASES.entries()) {
-        const ids = tf.engine().backend.numDataIds();
-        const got = await assertNoLeak(c.name, () => gradients(c, SEED));
-        assert.equal(
-          tf.engine().backend.numDataIds(),
-          ids,
-          `${c.name}: the kernels left scratch buffers on the wasm heap`,
-        );
-        const errValue = relativeError(got.value, expected[i].value);
-        assert.ok(
-          errValue <= TOLERANCE,
-          `${c.name}: forward error ${errValue}`,
-        );
-        assert.equal(got.grads.length, c.shapes.length);
-        for (const [j, g] of got.grads.entries()) {
-          const err = relativeError(g, expected[i].grads[j]);
-          assert.ok(
-            err <= TOLERANCE,
-            `${c.name}: gradient of input ${j} has relative error ${err} > ${TOLERANCE}`,
+/** Every forced combination of the pure-wasm convolution paths, and the measured choice. */
+const PATHS: readonly Partial<ConvPaths>[] = [
+  { forward: "auto", filter: "auto", input: "auto" },
+  { forward: "im2col", filter: "simd", input: "col2im" },
+  { forward: "xnnpack", filter: "dilated", input: "subpixel" },
+];
+
+for (const paths of PATHS) {
+  for (const budget of [1 << 23, 600]) {
+    Deno.test(`pure wasm kernels (${paths.forward} forward, ${paths.filter} filter gradient, ${paths.input} input gradient): gradients match cpu within ${TOLERANCE}, no scratch left (column budget ${budget} floats)`, async () => {
+      const expected = await reference();
+      await useBackend("wasm");
+      const status = setKernelMode("wasm");
+      assert.equal(status.active, "wasm");
+      const previous = setColumnBudget(budget);
+      const previousPaths = setConvPaths(paths);
+      try {
+        for (const [i, c] of ALL_CASES.entries()) {
+          const ids = tf.engine().backend.numDataIds();
+          const got = await assertNoLeak(c.name, () => gradients(c, SEED));
+          assert.equal(
+            tf.engine().backend.numDataIds(),
+            ids,
+            `${c.name}: the kernels left scratch buffers on the wasm heap`,
           );
+          const errValue = relativeError(got.value, expected[i].value);
+          assert.ok(
+            errValue <= TOLERANCE,
+            `${c.name}: forward error ${errValue}`,
+          );
+          assert.equal(got.grads.length, c.shapes.length);
+          for (const [j, g] of got.grads.entries()) {
+            const err = relativeError(g, expected[i].grads[j]);
+            assert.ok(
+              err <= TOLERANCE,
+              `${c.name}: gradient of input ${j} has relative error ${err} > ${TOLERANCE}`,
+            );
+          }
         }
+      } finally {
+        setColumnBudget(previous);
+        setConvPaths(previousPaths);
+        await useBackend("cpu");
       }
-    } finally {
-      setColumnBudget(previous);
-      await useBackend("cpu");
-    }
-  });
+    });
+  }
 }
+
+Deno.test("pure wasm: dilated forward convolutions (im2col and XNNPACK paths) match cpu", async () => {
+  const rng = new Rng(SEED);
+  const xs = rng.normal(2 * 9 * 8 * 3);
+  const ws = rng.normal(3 * 3 * 3 * 8);
+  const run = () =>
+    tf.tidy(() =>
+      tf.conv2d(
+        tf.tensor4d(xs, [2, 9, 8, 3]),
+        tf.tensor4d(ws, [3, 3, 3, 8]),
+        1,
+        "same",
+        "NHWC",
+        [2, 2],
+      ).dataSync() as Float32Array
+    ); // [2, 9, 8, 8]
+  await useBackend("cpu");
+  const expected = run();
+  await useBackend("wasm");
+  setKernelMode("wasm");
+  for (const forward of ["im2col", "xnnpack"] as const) {
+    const previous = setConvPaths({ forward });
+    try {
+      const err = relativeError(run(), expected);
+      assert.ok(err <= TOLERANCE, `${forward}: relative error ${err}`);
+    } finally {
+      setConvPaths(previous);
+    }
+  }
+  await useBackend("cpu");
+});
 
 function upsamplingGradient(n: number, h: number, w: number, c: number) {
   const dyValues = Array.from({ length: n * 2 * h * 2 * w * c }, (_, i) => i);
