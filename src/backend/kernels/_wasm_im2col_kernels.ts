@@ -77,6 +77,9 @@ export function convForwardByIm2col(
   return y;
 }
 
+/** Columns of `cols` one call of the SIMD product takes. */
+const PANEL = 64;
+
 /** The least `p ≥ n` that is 4 times an odd number. */
 function oddQuads(n: number): number {
   const quads = (n + 3) >> 2;
@@ -113,10 +116,11 @@ export function filterGradientByIm2col(
   const dw = allocate(backend, filterShape, exact); // [kH·kW·inC, outC]
   const acc = exact ? dw : allocate(backend, [pitch, n8], true); // [pitch, n8]
   const cols = allocate(backend, [step * pixels, pitch]); // [rows, pitch]
-  // Blocks of rows whose columns stay in cache across the tiles of dW.
+  // Blocks of rows whose dy block (block × n8 floats) stays in L2 while
+  // panels of 64 columns of cols (block × 64 floats) sweep it from L1.
   const block = Math.max(
     64,
-    Math.min(1024, 1 << (31 - Math.clz32(Math.floor(65536 / pitch)))),
+    Math.min(1024, 1 << (31 - Math.clz32(Math.floor(32768 / dyPitch)))),
   );
   const dyBlock = allocate(backend, [block, dyPitch], true); // [block, dyPitch]
   const moves = simdMoves(backend);
@@ -131,7 +135,19 @@ export function filterGradientByIm2col(
     for (let r0 = 0; r0 < rows; r0 += block) {
       const r = Math.min(block, rows - r0);
       moves.copy(d + r0 * g.outC, b, r, g.outC, g.outC, dyPitch);
-      moves.gemmTN(c + r0 * pitch, b, into, pitch, n8, r, pitch, dyPitch, n8);
+      for (let m0 = 0; m0 < pitch; m0 += PANEL) {
+        moves.gemmTN(
+          c + r0 * pitch + m0,
+          b,
+          into + m0 * n8,
+          Math.min(PANEL, pitch - m0),
+          n8,
+          r,
+          pitch,
+          dyPitch,
+          n8,
+        );
+      }
     }
   }
   release(backend, cols, dyBlock);

@@ -34,6 +34,7 @@ import {
 import { convGeometry } from "./_layout.ts";
 import { matMul3d, transposed } from "./_matmul.ts";
 import { filterPath, forwardPath, inputPath } from "./_wasm_conv_paths.ts";
+import { simdMoves, transposeStrided } from "./_wasm_simd.ts";
 import { transposedConvBySubPixels } from "./_wasm_subpixel.ts";
 import {
   convForwardByIm2col,
@@ -113,7 +114,7 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
 
   const xT = allocate(backend, [inC, hp, wp, batch], true); // [inC, hp, wp, batch]
   const dyT = allocate(backend, [outH, outW, batch, outC]); // [outH, outW, batch, outC]
-  let mem = heap(backend);
+  const moves = simdMoves(backend);
   const xs = offsetOf(backend, x);
   const xd = offsetOf(backend, xT);
   const plane = hp * wp * batch;
@@ -123,21 +124,30 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
     for (let j = 0; j < wp; j++) {
       const iw = j - g.padLeft;
       if (iw < 0 || iw >= inW) continue;
-      const d0 = xd + (i * wp + j) * batch;
-      for (let n = 0; n < batch; n++) {
-        const s0 = xs + ((n * inH + ih) * inW + iw) * inC;
-        for (let c = 0; c < inC; c++) mem[d0 + c * plane + n] = mem[s0 + c];
-      }
+      // xT[c, i, j, n] = x[n, ih, iw, c]: a [batch, inC] transpose.
+      transposeStrided(
+        backend,
+        xs + (ih * inW + iw) * inC,
+        xd + (i * wp + j) * batch,
+        batch,
+        inC,
+        inH * inW * inC,
+        plane,
+      );
     }
   }
   const ds = offsetOf(backend, dy);
   const dd = offsetOf(backend, dyT);
   const pixels = outH * outW;
   for (let n = 0; n < batch; n++) {
-    for (let p = 0; p < pixels; p++) {
-      const from = ds + (n * pixels + p) * outC;
-      mem.copyWithin(dd + (p * batch + n) * outC, from, from + outC);
-    }
+    moves.copy(
+      ds + n * pixels * outC,
+      dd + n * outC,
+      pixels,
+      outC,
+      outC,
+      batch * outC,
+    );
   }
 
   const dwT = callOriginal("Conv2D", backend, { x: xT, filter: dyT }, {
@@ -149,15 +159,18 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
   release(backend, xT, dyT);
 
   const out = allocate(backend, filterShape); // [kH, kW, inC, outC]
-  mem = heap(backend);
   const ts = offsetOf(backend, dwT);
   const to = offsetOf(backend, out);
   const taps = kH * kW;
   for (let c = 0; c < inC; c++) {
-    for (let t = 0; t < taps; t++) {
-      const from = ts + (c * taps + t) * outC;
-      mem.copyWithin(to + (t * inC + c) * outC, from, from + outC);
-    }
+    moves.copy(
+      ts + c * taps * outC,
+      to + c * outC,
+      taps,
+      outC,
+      outC,
+      inC * outC,
+    );
   }
   release(backend, dwT);
   return out;

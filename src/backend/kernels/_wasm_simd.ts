@@ -591,9 +591,49 @@ export function simdMoves(backend: WasmBackend): SimdMoves {
 }
 
 /**
+ * `dst[c·ds + r] = src[r·ss + c]` for `r < rows`, `c < cols` (regions
+ * that must not overlap), in 64 × 64 tiles of SIMD blocks, with the edges
+ * that are not multiples of 4 in JavaScript.
+ *
+ * @param backend The wasm backend holding both.
+ * @param src Float index of `src[0, 0]`.
+ * @param dst Float index of `dst[0, 0]`.
+ * @param ss Floats between source rows.
+ * @param ds Floats between destination rows.
+ */
+export function transposeStrided(
+  backend: WasmBackend,
+  src: number,
+  dst: number,
+  rows: number,
+  cols: number,
+  ss: number,
+  ds: number,
+): void {
+  const ops = simdMoves(backend);
+  const r4 = rows & ~3;
+  const c4 = cols & ~3;
+  const tile = 64;
+  for (let r = 0; r < r4; r += tile) {
+    const nr = Math.min(tile, r4 - r);
+    for (let c = 0; c < c4; c += tile) {
+      const nc = Math.min(tile, c4 - c);
+      ops.transpose(src + r * ss + c, dst + c * ds + r, nr, nc, ss, ds);
+    }
+  }
+  if (r4 === rows && c4 === cols) return;
+  const mem = heap(backend);
+  for (let r = 0; r < rows; r++) {
+    for (let c = r < r4 ? c4 : 0; c < cols; c++) {
+      mem[dst + c * ds + r] = mem[src + r * ss + c];
+    }
+  }
+}
+
+/**
  * Transposes `batch` row-major `[rows, cols]` matrices into `[cols, rows]`
- * (source and destination must not overlap), in 64 × 64 tiles of SIMD
- * blocks, with the edges that are not multiples of 4 in JavaScript.
+ * (source and destination must not overlap) with
+ * {@linkcode transposeStrided}.
  *
  * @param backend The wasm backend holding both.
  * @param src Float index of the first source matrix.
@@ -607,32 +647,20 @@ export function transposeMatrices(
   rows: number,
   cols: number,
 ): void {
-  const ops = simdMoves(backend);
   const size = rows * cols;
   if (rows === 1 || cols === 1) {
     heap(backend).copyWithin(dst, src, src + batch * size);
     return;
   }
-  const r4 = rows & ~3;
-  const c4 = cols & ~3;
-  const tile = 64;
   for (let m = 0; m < batch; m++) {
-    const s0 = src + m * size;
-    const d0 = dst + m * size;
-    for (let r = 0; r < r4; r += tile) {
-      const nr = Math.min(tile, r4 - r);
-      for (let c = 0; c < c4; c += tile) {
-        const nc = Math.min(tile, c4 - c);
-        ops.transpose(s0 + r * cols + c, d0 + c * rows + r, nr, nc, cols, rows);
-      }
-    }
-    if (r4 === rows && c4 === cols) continue;
-    const mem = heap(backend);
-    for (let r = 0; r < rows; r++) {
-      const c0 = r < r4 ? c4 : 0;
-      for (let c = c0; c < cols; c++) {
-        mem[d0 + c * rows + r] = mem[s0 + r * cols + c];
-      }
-    }
+    transposeStrided(
+      backend,
+      src + m * size,
+      dst + m * size,
+      rows,
+      cols,
+      cols,
+      rows,
+    );
   }
 }
