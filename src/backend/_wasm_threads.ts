@@ -118,7 +118,7 @@ export function prepareWasmThreads(
 ): void {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
     throw new RangeError(
-      `Cannot start the wasm backend on ${threads} threads: expected an integer from 1 to ${MAX_WASM_THREADS}`,
+      `Cannot start the wasm backend on ${threads} threads: expected an integer from 1 to ${MAX_WASM_THREADS}. Fix: pass 1 for the single-threaded build, or the number of cores to use`,
     );
   }
   if (state !== undefined || wasmStarted()) return;

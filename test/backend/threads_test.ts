@@ -76,7 +76,10 @@ Deno.test("wasmThreadsWanted rejects counts outside 1 to 8 with the fix", () => 
 });
 
 Deno.test("prepareWasmThreads rejects a thread count out of range", () => {
-  assert.throws(() => prepareWasmThreads(0), RangeError);
+  assert.throws(
+    () => prepareWasmThreads(0),
+    /^RangeError: Cannot start the wasm backend on 0 threads: expected an integer from 1 to 8\. Fix: /,
+  );
   assert.throws(() => prepareWasmThreads(MAX_WASM_THREADS + 1), RangeError);
   assert.equal(wasmThreadsState(), undefined); // nothing was arranged
 });
