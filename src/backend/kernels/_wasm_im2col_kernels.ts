@@ -1,14 +1,13 @@
 /**
- * Convolutions as chunked im2col matrix products in XNNPACK, with the data
- * moves in SIMD (`_wasm_im2col.ts`) and the products reading and writing
- * the heap in place (`_wasm_gemm.ts`):
+ * Convolutions as chunked im2col matrix products, with the data moves in
+ * SIMD (`_wasm_im2col.ts`):
  *
- * - forward: `y = cols · W`, `W` seen as `[kH·kW·inC, outC]`, each chunk's
- *   product written straight into `y`;
- * - filter gradient: `dW = Σ_chunks colsᵀ · dy`, `colsᵀ` a SIMD transpose
- *   of the chunk's columns and `dy`'s chunk read in place;
- * - input gradient: `cols = dy · Wᵀ`, then col2im adds the columns into
- *   `dx`.
+ * - forward: `y = cols · W` in XNNPACK, `W` seen as `[kH·kW·inC, outC]`,
+ *   each chunk's product written straight into `y` (`_wasm_gemm.ts`);
+ * - filter gradient: `dW += colsᵀ · dy` per chunk in relgan's SIMD kernel
+ *   (`_wasm_simd.ts`), which reads both operands where they lie;
+ * - input gradient: `cols = dy · Wᵀ` in XNNPACK, `dy`'s chunk read in
+ *   place, then col2im adds the columns into `dx`.
  *
  * Chunks hold at most 2¹⁸ column floats (1 MiB) or the column budget of
  * `_layout.ts`, whichever is smaller, so the columns stay in cache between
