@@ -249,6 +249,9 @@ export const resizeNearestNeighborGrad: WasmKernelFunc = (
 export const conv2d: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as tf.TensorInfo;
   const filter = inputs.filter as tf.TensorInfo;
+  if (((attrs?.dataFormat as string | undefined) ?? "NHWC") !== "NHWC") {
+    return callOriginal("Conv2D", backend, inputs, attrs);
+  }
   const g = convGeometry("Conv2D", x.shape, filter.shape, attrs!);
   if (forwardPath(g) === "xnnpack") {
     return callOriginal("Conv2D", backend, inputs, attrs);
