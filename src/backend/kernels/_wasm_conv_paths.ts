@@ -9,11 +9,12 @@
  * - filter gradient: relgan's SIMD `colsᵀ·dy` (XNNPACK's products must
  *   first pack an operand as large as `dy` or the columns, at some 12 ns a
  *   float, and its dilated convolution has only `kH·kW·inC` output rows:
- *   0.2 to 0.3 times XNNPACK's forward speed for a first layer, against 0.6
- *   to 0.9 for the SIMD product), except for filters of 2²⁰ floats or more
- *   (3 × 3 × 256 → 512, 4 × 4 × 256 → 512), whose `dW` no longer stays in
- *   cache between the product's row blocks and where the dilated
- *   convolution ran 1.1 to 1.3 times as fast;
+ *   0.25 to 0.3 times XNNPACK's forward speed for a first layer, against
+ *   0.9 for the SIMD product; 0.6 against 0.9 for 3 × 3 × 128 → 128 at
+ *   16 × 16), except for filters of 2¹⁸ floats or more (4 × 4 × 128 → 128
+ *   and larger), whose `dW` no longer stays in cache between the product's
+ *   row blocks and where the dilated convolution ran 1.0 to 1.5 times as
+ *   fast;
  * - input gradient / transposed convolution: a product with `Wᵀ` then
  *   col2im below 8 input channels (XNNPACK convolutions producing 3
  *   channels fill 3 of 8 lanes), a 1 × 1 product for pointwise filters,
@@ -65,7 +66,7 @@ export function forwardPath(g: ConvGeometry): ForwardPath {
 /** The filter gradient's algorithm for `g`. */
 export function filterPath(g: ConvGeometry): FilterPath {
   if (forced.filter !== "auto") return forced.filter;
-  return g.kH * g.kW * g.inC * g.outC >= 1 << 20 ? "dilated" : "simd";
+  return g.kH * g.kW * g.inC * g.outC >= 1 << 18 ? "dilated" : "simd";
 }
 
 /** The input gradient's algorithm for `g` (sub-pixel only where it fits). */
