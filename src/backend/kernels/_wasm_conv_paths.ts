@@ -5,7 +5,7 @@
  *
  * - forward: XNNPACK's convolution, except below 8 input channels (a first
  *   layer on RGB), where XNNPACK's indirect convolution multiplies 3-wide
- *   slices and chunked `im2col · W` ran 1.1 to 1.9 times as fast;
+ *   slices and chunked `im2col · W` ran 1.0 to 1.3 times as fast;
  * - filter gradient: relgan's SIMD `colsᵀ·dy` (XNNPACK's products must
  *   first pack an operand as large as `dy` or the columns, at some 12 ns a
  *   float, and its dilated convolution has only `kH·kW·inC` output rows:
@@ -13,7 +13,7 @@
  *   0.9 for the SIMD product; 0.6 against 0.9 for 3 × 3 × 128 → 128 at
  *   16 × 16), except for filters of 2¹⁸ floats or more (4 × 4 × 128 → 128
  *   and larger), whose `dW` no longer stays in cache between the product's
- *   row blocks and where the dilated convolution ran 1.0 to 1.5 times as
+ *   row blocks and where the dilated convolution ran 1.1 to 1.5 times as
  *   fast;
  * - input gradient / transposed convolution: a product with `Wᵀ` then
  *   col2im below 8 input channels (XNNPACK convolutions producing 3
