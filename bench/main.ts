@@ -85,6 +85,11 @@ interface Row {
 }
 
 const rows: Row[] = [];
+
+/** A progress line on stderr (the table goes to stdout). */
+function progress(message: string): void {
+  console.error(`bench: ${message}`);
+}
 const modes: KernelMode[] = ["wasm", "native"];
 
 function add(
@@ -319,6 +324,7 @@ async function compiledStep(
 ): Promise<void> {
   const reps = c.reps(mode, REPS, QUICK);
   if (reps === 0) return;
+  progress(`${c.name}, ${mode} kernels: a warm-up step and ${reps} timed`);
   const compiled = await compile(c.declaration(cifarDir));
   let state: TrainState = initTrainState(compiled);
   const calls = countCalls(compiled);
@@ -380,6 +386,7 @@ for (const c of compiledCases) {
 }
 
 // PyTorch first, alone on the cores; then relgan in each kernel mode.
+progress(`PyTorch side (${flags.torch} bench/torch/bench.py)`);
 const torch = await runTorch(counterparts);
 await Deno.remove(bundleDir, { recursive: true });
 const kernelDetails: Record<string, string> = {};
