@@ -236,3 +236,43 @@ Deno.test("kernelModeFor: explicit wasm and RELGAN_NATIVE=0 stay pure, auto goes
   assert.equal(kernelModeFor({ choice: "auto" }), "native");
   assert.equal(kernelModeFor(undefined), "native");
 });
+
+Deno.test("pure wasm: Tile repeats every axis as out[i] = x[i mod shape] does, for ranks 1 to 4", async () => {
+  await useBackend("wasm");
+  setKernelMode("wasm");
+  const cases: [number[], number[]][] = [
+    [[5], [3]],
+    [[2, 3], [3, 2]],
+    [[2, 1, 3], [1, 4, 2]],
+    [[1, 1, 1, 6], [2, 3, 4, 1]],
+    [[2, 3, 1, 5], [2, 1, 3, 2]],
+  ];
+  for (const [shape, reps] of cases) {
+    const size = shape.reduce((p, d) => p * d, 1);
+    const values = Array.from({ length: size }, (_, i) => i + 0.5);
+    const got = await assertNoLeak(
+      `tile ${shape} by ${reps}`,
+      () =>
+        tf.tidy(() =>
+          Array.from(tf.tile(tf.tensor(values, shape), reps).dataSync())
+        ),
+    );
+    const outShape = shape.map((d, i) => d * reps[i]);
+    const expected: number[] = [];
+    const total = outShape.reduce((p, d) => p * d, 1);
+    for (let flat = 0; flat < total; flat++) {
+      let rest = flat;
+      let src = 0;
+      let scale = 1;
+      for (let k = shape.length - 1; k >= 0; k--) {
+        const i = rest % outShape[k];
+        rest = Math.floor(rest / outShape[k]);
+        src += (i % shape[k]) * scale;
+        scale *= shape[k];
+      }
+      expected.push(values[src]);
+    }
+    assert.deepEqual(got, expected, `tile ${shape} by ${reps}`);
+  }
+  await useBackend("cpu");
+});

@@ -16,6 +16,8 @@
  * `_wasm_conv_paths.ts` says which, and why.
  * - `BatchMatMul`, `_FusedMatMul` with transposed operands.
  * - `ResizeNearestNeighborGrad` (wasm 4.22's ignores `halfPixelCenters`).
+ * - `Tile` in SIMD copies (`_wasm_tile.ts`; wasm 4.22's goes one element at
+ *   a time).
  *
  * @module
  */
@@ -35,6 +37,7 @@ import { convGeometry } from "./_layout.ts";
 import { matMul3d, transposed } from "./_matmul.ts";
 import { filterPath, forwardPath, inputPath } from "./_wasm_conv_paths.ts";
 import { simdMoves, transposeStrided } from "./_wasm_simd.ts";
+import { tile } from "./_wasm_tile.ts";
 import { transposedConvBySubPixels } from "./_wasm_subpixel.ts";
 import {
   convForwardByIm2col,
@@ -267,6 +270,7 @@ export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   Conv2DBackpropFilter: conv2dBackpropFilter,
   Conv2DBackpropInput: conv2dBackpropInput,
   ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
+  Tile: tile,
 };
 
 /** Registers {@linkcode WASM_KERNELS} on the wasm backend (idempotent). */
