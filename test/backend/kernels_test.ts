@@ -33,6 +33,7 @@ const PATHS: readonly Partial<ConvPaths>[] = [
   { forward: "auto", filter: "auto", input: "auto" },
   { forward: "im2col", filter: "simd", input: "col2im" },
   { forward: "xnnpack", filter: "dilated", input: "subpixel" },
+  { forward: "im2col", filter: "xnnpack", input: "subpixel" },
 ];
 
 for (const paths of PATHS) {

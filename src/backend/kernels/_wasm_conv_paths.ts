@@ -6,15 +6,18 @@
  * - forward: XNNPACK's convolution, except below 8 input channels (a first
  *   layer on RGB), where XNNPACK's indirect convolution multiplies 3-wide
  *   slices and chunked `im2col · W` ran 1.0 to 1.3 times as fast;
- * - filter gradient: relgan's SIMD `colsᵀ·dy` (XNNPACK's products must
- *   first pack an operand as large as `dy` or the columns, at some 12 ns a
- *   float, and its dilated convolution has only `kH·kW·inC` output rows:
- *   0.25 to 0.3 times XNNPACK's forward speed for a first layer, against
- *   0.9 for the SIMD product; 0.6 against 0.9 for 3 × 3 × 128 → 128 at
- *   16 × 16), except for filters of 2¹⁸ floats or more (4 × 4 × 128 → 128
- *   and larger), whose `dW` no longer stays in cache between the product's
- *   row blocks and where the dilated convolution ran 1.1 to 1.5 times as
- *   fast;
+ * - filter gradient: relgan's SIMD `colsᵀ·dy`, which reads both operands
+ *   where they lie (XNNPACK's products must first pack an operand as large
+ *   as `dy` or the columns, at some 12 ns a float, and its dilated
+ *   convolution has only `kH·kW·inC` output rows: 0.25 to 0.3 times
+ *   XNNPACK's forward speed for a first layer, against 0.9 for the SIMD
+ *   product; 0.6 against 0.85 for 3 × 3 × 128 → 128 at 16 × 16); the
+ *   dilated XNNPACK convolution for filters of 2¹⁸ floats or more, whose
+ *   `dW` no longer stays in cache between the SIMD product's row blocks
+ *   (4 × 4 × 128 → 128: 0.8 to 0.9 against 0.55 to 0.75); and XNNPACK's
+ *   `colsᵀ·dy` from 256 filters of at least 1024 taps × channels, where
+ *   packing `dy` costs little beside the product (3 × 3 × 256 → 512 and
+ *   → 256: 0.8 to 0.86 against 0.67 to 0.72 dilated);
  * - input gradient / transposed convolution: a product with `Wᵀ` then
  *   col2im below 8 input channels (XNNPACK convolutions producing 3
  *   channels fill 3 of 8 lanes), a 1 × 1 product for pointwise filters,
@@ -32,7 +35,7 @@ import { subPixelFits } from "./_wasm_subpixel.ts";
 /** The forward convolution's algorithm. */
 export type ForwardPath = "xnnpack" | "im2col";
 /** The filter gradient's algorithm. */
-export type FilterPath = "simd" | "dilated";
+export type FilterPath = "simd" | "dilated" | "xnnpack";
 /** The input gradient's algorithm. */
 export type InputPath = "subpixel" | "col2im" | "pointwise";
 
@@ -66,7 +69,9 @@ export function forwardPath(g: ConvGeometry): ForwardPath {
 /** The filter gradient's algorithm for `g`. */
 export function filterPath(g: ConvGeometry): FilterPath {
   if (forced.filter !== "auto") return forced.filter;
-  return g.kH * g.kW * g.inC * g.outC >= 1 << 18 ? "dilated" : "simd";
+  const width = g.kH * g.kW * g.inC;
+  if (g.outC >= 256 && width >= 1024) return "xnnpack";
+  return width * g.outC >= 1 << 18 ? "dilated" : "simd";
 }
 
 /** The input gradient's algorithm for `g` (sub-pixel only where it fits). */

@@ -165,6 +165,59 @@ export function filterGradientByIm2col(
 }
 
 /**
+ * `dW = Σ_chunks colsᵀ · dy` in XNNPACK: `colsᵀ` a SIMD transpose of the
+ * chunk's columns, `dy`'s chunk read in place as the right operand (which
+ * XNNPACK packs, at some 12 ns a float: small beside the product when
+ * channels are many and images small). Chunks of up to the column budget.
+ *
+ * @param x `[batch, inH, inW, inC]`.
+ * @param dy `[batch, outH, outW, outC]`.
+ * @returns `dW` `[kH, kW, inC, outC]`, owned by the caller.
+ */
+export function filterGradientByXnnpack(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  filterShape: number[],
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const width = colWidth(g);
+  const pixels = g.outH * g.outW;
+  const step = chunkImages(g);
+  const dw = allocate(backend, filterShape); // [kH·kW·inC, outC]
+  const cols = allocate(backend, [step * pixels, width]); // [rows, kH·kW·inC]
+  const colsT = allocate(backend, [width, step * pixels]); // [kH·kW·inC, rows]
+  const part = g.batch > step
+    ? allocate(backend, [width, g.outC]) // [kH·kW·inC, outC]
+    : undefined;
+  const moves = simdMoves(backend);
+  for (let n0 = 0; n0 < g.batch; n0 += step) {
+    const n1 = Math.min(g.batch, n0 + step);
+    const rows = (n1 - n0) * pixels;
+    const c = offsetOf(backend, cols);
+    const t = offsetOf(backend, colsT);
+    im2colRows(backend, offsetOf(backend, x), c, g, n0, n1);
+    transposeMatrices(backend, c, t, 1, rows, width);
+    const into = n0 === 0 ? offsetOf(backend, dw) : offsetOf(backend, part!);
+    gemm(
+      backend,
+      t,
+      offsetOf(backend, dy) + n0 * pixels * g.outC,
+      into,
+      width,
+      rows,
+      g.outC,
+    );
+    if (n0 > 0) {
+      moves.add(into, offsetOf(backend, dw), 1, width * g.outC, 0, 0);
+    }
+  }
+  release(backend, cols, colsT);
+  if (part !== undefined) release(backend, part);
+  return dw;
+}
+
+/**
  * `dx = col2im(dy · Wᵀ)`.
  *
  * @param dy `[batch, outH, outW, outC]`.

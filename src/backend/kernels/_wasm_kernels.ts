@@ -42,6 +42,7 @@ import { transposedConvBySubPixels } from "./_wasm_subpixel.ts";
 import {
   convForwardByIm2col,
   filterGradientByIm2col,
+  filterGradientByXnnpack,
   inputGradientByCol2im,
 } from "./_wasm_im2col_kernels.ts";
 
@@ -108,6 +109,9 @@ export const conv2dBackpropFilter: WasmKernelFunc = (
   const dy = inputs.dy as tf.TensorInfo;
   const filterShape = attrs!.filterShape as number[];
   const g = convGeometry("Conv2DBackpropFilter", x.shape, filterShape, attrs!);
+  if (filterPath(g) === "xnnpack") {
+    return filterGradientByXnnpack(backend, x, dy, filterShape, g);
+  }
   if (filterPath(g) === "simd") {
     return filterGradientByIm2col(backend, x, dy, filterShape, g);
   }
