@@ -193,7 +193,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "oneDNN forward adds a per-channel bias; auto layout picks plain for narrow layers",
+    "oneDNN forward adds a per-channel bias; auto layout keeps narrow layers' activations plain",
   ignore: !present,
   fn: () => {
     const probe = loadOneDnn();
@@ -231,7 +231,7 @@ Deno.test({
       1 * 1 + 2 * 100 + 0.5,
       1 * 10 + 2 * 1000 - 0.5,
     ]);
-    assert.equal(autoLayout(s), "plain");
+    assert.equal(autoLayout(s), "weights");
     assert.equal(autoLayout({ ...s, inC: 16, outC: 64 }), "all");
   },
 });

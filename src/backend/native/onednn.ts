@@ -290,15 +290,17 @@ interface Built {
  * Which operands oneDNN may lay out its own way (reordered on every call):
  * `plain` none (oneDNN then runs its im2col and matrix-product kernel),
  * `weights` the filter only, `all` every operand (its blocked direct
- * kernels, as PyTorch uses them), `auto` `plain` for layers with fewer
- * than 16 input or output channels (an image's first layer, where the
- * reorders cost more than they save) and `all` elsewhere.
+ * kernels, as PyTorch uses them), `auto` `weights` for layers with fewer
+ * than 16 input or output channels (an image's first or last layer: there
+ * `plain` runs oneDNN's im2col kernel, whose many OpenMP barriers made one
+ * 3-channel input gradient take 0.8 s inside a training step on a busy
+ * machine, and `all` pays reorders of mostly padding) and `all` elsewhere.
  */
 export type DnnlLayout = "plain" | "weights" | "all" | "auto";
 
 /** The layout {@linkcode DnnlLayout} `auto` gives a geometry. */
-export function autoLayout(s: DnnlConvShape): "plain" | "all" {
-  return s.inC < 16 || s.outC < 16 ? "plain" : "all";
+export function autoLayout(s: DnnlConvShape): "weights" | "all" {
+  return s.inC < 16 || s.outC < 16 ? "weights" : "all";
 }
 
 function readPointer(cell: BigUint64Array): Deno.PointerValue {
