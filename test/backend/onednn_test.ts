@@ -86,7 +86,7 @@ function data(seed: number, shape: number[]): Float32Array {
 
 /** y, dx and dW from the cpu backend, and oneDNN's geometry. */
 function reference(c: Case) {
-  return tf.tidy(() => {
+  const tensors = tf.tidy(() => {
     const x = tf.tensor4d(data(1, c.x), c.x);
     const w = tf.tensor4d(data(2, c.f), c.f);
     const conv = (a: tf.Tensor4D, b: tf.Tensor4D) =>
@@ -103,21 +103,18 @@ function reference(c: Case) {
     const [dx, dw] = c.dilation === 1
       ? tf.grads(loss)([x, w])
       : [tf.zeros([0]), tf.zeros([0])];
-    const g = convGeometry("test", c.x, c.f, {
-      strides: c.stride,
-      pad: c.pad,
-      dilations: c.dilation,
-    });
-    return {
-      x: x.dataSync() as Float32Array,
-      w: w.dataSync() as Float32Array,
-      y: y.dataSync() as Float32Array,
-      dy: dy.dataSync() as Float32Array,
-      dx: dx.dataSync() as Float32Array,
-      dw: dw.dataSync() as Float32Array,
-      shape: dnnlShape(g),
-    };
+    return [x, w, y, dy, dx, dw];
   });
+  const [x, w, y, dy, dx, dw] = tensors.map((t) =>
+    t.dataSync() as Float32Array
+  );
+  tf.dispose(tensors);
+  const g = convGeometry("test", c.x, c.f, {
+    strides: c.stride,
+    pad: c.pad,
+    dilations: c.dilation,
+  });
+  return { x, w, y, dy, dx, dw, shape: dnnlShape(g) };
 }
 
 const ptr = (a: Float32Array) => Deno.UnsafePointer.of(a);
