@@ -28,6 +28,8 @@ export interface BenchFlags {
   readonly sections: ReadonlySet<Section>;
   /** Run only the cases whose name contains one of these (case-insensitive); empty runs all. */
   readonly only: readonly string[];
+  /** Leave out the cases whose name contains one of these (case-insensitive). */
+  readonly skip: readonly string[];
 }
 
 const OPTIONS = {
@@ -37,6 +39,7 @@ const OPTIONS = {
   torch: { type: "string", default: "/usr/bin/python3" },
   sections: { type: "string", default: SECTIONS.join(",") },
   only: { type: "string", multiple: true },
+  skip: { type: "string", multiple: true },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -60,6 +63,8 @@ usage: deno task bench [flags]
                         data:    data pipeline images/s and FID
   --only TEXT         run only the cases whose name contains TEXT (case-
                       insensitive); repeat to keep several
+  --skip TEXT         leave out the cases whose name contains TEXT (e.g.
+                      --skip resnet); repeatable, applied after --only
   --torch PATH        the Python that has PyTorch (default /usr/bin/python3)
   --quick             time the DCGAN Relation GAN step on the native kernels
                       only (it takes some 30 s a call in pure wasm); the
@@ -138,8 +143,9 @@ export function parseBenchFlags(args: readonly string[]): ParsedFlags {
     );
   }
   const only = (values.only ?? []).map((s) => s.trim().toLowerCase());
-  if (only.some((s) => s === "")) {
-    return fail("--only needs a non-empty part of a case name");
+  const skip = (values.skip ?? []).map((s) => s.trim().toLowerCase());
+  if ([...only, ...skip].some((s) => s === "")) {
+    return fail("--only and --skip need a non-empty part of a case name");
   }
   return {
     kind: "run",
@@ -150,19 +156,21 @@ export function parseBenchFlags(args: readonly string[]): ParsedFlags {
       torch: values.torch,
       sections: new Set(picked as Section[]),
       only,
+      skip,
     },
   };
 }
 
 /**
- * Whether a case runs under `--only`.
+ * Whether a case runs under `--only` and `--skip`.
  *
  * @param flags The parsed flags.
  * @param name The case's name.
- * @returns True when no `--only` was given or the name contains one of them.
+ * @returns True when the name contains one of `--only` (or none was given)
+ * and none of `--skip`.
  */
 export function selected(flags: BenchFlags, name: string): boolean {
-  if (flags.only.length === 0) return true;
   const lower = name.toLowerCase();
-  return flags.only.some((s) => lower.includes(s));
+  if (flags.skip.some((s) => lower.includes(s))) return false;
+  return flags.only.length === 0 || flags.only.some((s) => lower.includes(s));
 }

@@ -1,6 +1,7 @@
 /**
  * relgan's benchmark: `deno task bench [--out FILE] [--reps N] [--quick]
- * [--sections LIST] [--only TEXT] [--torch PATH]` (`--help` lists them).
+ * [--sections LIST] [--only TEXT] [--skip TEXT] [--torch PATH]` (`--help`
+ * lists them).
  *
  * Times, side by side in one run, relgan on the wasm backend with its pure
  * wasm kernels (`wasm`, one thread) and with its native kernels (`native`),
@@ -550,6 +551,7 @@ if (flags.out) {
         quick: QUICK,
         sections: [...SECTIONS],
         only: flags.only,
+        skip: flags.skip,
         targets,
         counterparts: Object.fromEntries(verdicts),
         rows,

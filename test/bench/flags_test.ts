@@ -10,6 +10,7 @@ Deno.test("parseBenchFlags: defaults run every section with 3 reps", () => {
   assert.equal(p.flags.torch, "/usr/bin/python3");
   assert.deepEqual([...p.flags.sections], ["kernels", "steps", "data"]);
   assert.deepEqual(p.flags.only, []);
+  assert.deepEqual(p.flags.skip, []);
 });
 
 Deno.test("parseBenchFlags: --help exits 0 with the usage text", () => {
@@ -32,7 +33,7 @@ Deno.test("parseBenchFlags: an unknown flag is one line naming it and the valid 
   assert.match(p.message, /unknown flag --repz/);
   assert.match(
     p.message,
-    /--out, --reps, --quick, --torch, --sections, --only, --help/,
+    /--out, --reps, --quick, --torch, --sections, --only, --skip, --help/,
   );
 });
 
@@ -78,6 +79,17 @@ Deno.test("selected: --only keeps the cases whose name contains any of its value
   );
   assert.equal(
     selected(p.flags, "toy 8 gaussians step, relation loss (batch 256)"),
+    false,
+  );
+});
+
+Deno.test("selected: --skip leaves out matching cases, after --only", () => {
+  const p = parseBenchFlags(["--only", "relation gan", "--skip", "ResNet"]);
+  assert.equal(p.kind, "run");
+  if (p.kind !== "run") return;
+  assert.equal(selected(p.flags, "dcgan32 Relation GAN step (batch 64)"), true);
+  assert.equal(
+    selected(p.flags, "CIFAR ResNet Relation GAN step (batch 64)"),
     false,
   );
 });
