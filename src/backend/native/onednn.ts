@@ -269,12 +269,17 @@ interface Slot {
   readonly role: number;
   /** The memory object bound to the caller's tensor. */
   readonly user: Deno.PointerValue;
-  /** When oneDNN wants another layout: the reorder to or from it, and its buffer. */
+  /**
+   * When oneDNN wants another layout: the reorder to or from it, and the
+   * memory object in that layout, whose bytes lie in the shared scratch
+   * buffer during a call.
+   */
   readonly reorder?: {
     readonly primitive: Deno.PointerValue;
     readonly args: Uint8Array;
     readonly input: boolean;
-    readonly buffer: Uint8Array;
+    readonly inner: Deno.PointerValue;
+    readonly bytes: number;
   };
 }
 
@@ -502,10 +507,8 @@ function makeConv(
         pairs.push([arg, user]);
         return;
       }
-      const buffer = new Uint8Array(
-        Number(lib.dnnl_memory_desc_get_size(wanted)),
-      );
-      const inner = memory(wanted, Deno.UnsafePointer.of(buffer));
+      const bytes = Number(lib.dnnl_memory_desc_get_size(wanted));
+      const inner = memory(wanted, null);
       const input = INPUTS[op][role];
       const [from, to] = input
         ? [Deno.UnsafePointer.of(plain[role]), wanted]
@@ -529,7 +532,8 @@ function makeConv(
           input ? [[1, user], [17, inner]] : [[1, inner], [17, user]],
         ),
         input,
-        buffer,
+        inner,
+        bytes,
       };
       slots.push({ role, user, reorder });
       pairs.push([arg, inner]);
@@ -550,6 +554,33 @@ function makeConv(
     args: Uint8Array,
     what: string,
   ) => check(what, lib.dnnl_primitive_execute(primitive, stream, n, args));
+
+  // The operands in oneDNN's layouts live here during one call: one buffer
+  // for the process, as large as the largest call needs (not one per
+  // cached primitive, which held gigabytes for a ResNet step).
+  let scratch = new Uint8Array(0);
+  const placeScratch = (slots: readonly Slot[]) => {
+    const align = (n: number) => Math.ceil(n / 64) * 64;
+    let total = 0;
+    for (const slot of slots) {
+      if (slot.reorder) total += align(slot.reorder.bytes);
+    }
+    if (total === 0) return;
+    if (scratch.byteLength < total + 64) scratch = new Uint8Array(total + 64);
+    const base = Deno.UnsafePointer.of(scratch)!;
+    let at = (64 - Number(BigInt(Deno.UnsafePointer.value(base)) % 64n)) % 64;
+    for (const slot of slots) {
+      if (slot.reorder === undefined) continue;
+      check(
+        "point a memory object at relgan's scratch buffer",
+        lib.dnnl_memory_set_data_handle(
+          slot.reorder.inner,
+          Deno.UnsafePointer.offset(base, at),
+        ),
+      );
+      at += align(slot.reorder.bytes);
+    }
+  };
 
   const fromEnv = Number.parseInt(readEnv("OMP_NUM_THREADS") ?? "", 10);
   return {
@@ -572,6 +603,7 @@ function makeConv(
           lib.dnnl_memory_set_data_handle(slot.user, handles[slot.role]),
         );
       }
+      placeScratch(built.slots);
       for (const slot of built.slots) {
         if (slot.reorder?.input) {
           execute(
