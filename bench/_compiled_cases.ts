@@ -51,8 +51,12 @@ const TOY_LOSSES = [
 /** The DCGAN 32 px Relation GAN step case's name (issue 10's headline target). */
 export const DCGAN_RELATION_CASE = "dcgan32 Relation GAN step (batch 64)";
 
-/** The CIFAR ResNet Relation GAN step case's name. */
-export const RESNET_RELATION_CASE = "CIFAR ResNet Relation GAN step (batch 64)";
+/**
+ * The CIFAR ResNet Relation GAN step case's name. Batch 32, not 64: at 64
+ * the step's activations outgrow the wasm backend's 4 GiB heap (wasm32) and
+ * tfjs-backend-wasm aborts when an allocation fails.
+ */
+export const RESNET_RELATION_CASE = "CIFAR ResNet Relation GAN step (batch 32)";
 
 /** Every compiled step case, in table order. */
 export const COMPILED_CASES: readonly CompiledCase[] = [
@@ -95,7 +99,7 @@ export const COMPILED_CASES: readonly CompiledCase[] = [
     checkBatch: 8,
   },
   {
-    // Some 2 TFLOP a step: native kernels only, one timed call.
+    // Some 1 TFLOP a step: native kernels only, one timed call.
     name: RESNET_RELATION_CASE,
     declaration: (dir) =>
       experiment({
@@ -107,7 +111,7 @@ export const COMPILED_CASES: readonly CompiledCase[] = [
           relation: { merge: "concat" },
         }),
         loss: losses.relation(),
-        training: training({ batchSize: 64 }),
+        training: training({ batchSize: 32 }),
       }),
     reps: (mode) => mode === "native" ? 1 : 0,
     checkBatch: 4,

@@ -89,7 +89,7 @@ Deno.test("selected: --skip leaves out matching cases, after --only", () => {
   if (p.kind !== "run") return;
   assert.equal(selected(p.flags, "dcgan32 Relation GAN step (batch 64)"), true);
   assert.equal(
-    selected(p.flags, "CIFAR ResNet Relation GAN step (batch 64)"),
+    selected(p.flags, "CIFAR ResNet Relation GAN step (batch 32)"),
     false,
   );
 });
