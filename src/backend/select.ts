@@ -15,7 +15,13 @@ import "./_gradients.ts";
 import { installWebgpuFixes } from "./_webgpu_fixes.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { prepareWasmThreads, wasmThreadsState } from "./_wasm_threads.ts";
+import {
+  prepareWasmThreads,
+  wasmThreadsState,
+  wasmThreadsWanted,
+} from "./_wasm_threads.ts";
+import { loadOneDnn } from "./native/onednn.ts";
+import { loadOpenBlas } from "./native/openblas.ts";
 import "@tensorflow/tfjs-backend-webgpu";
 
 /** A backend relgan can run on. */
@@ -68,7 +74,7 @@ export class BackendUnavailableError extends Error {
 
 /** Result of probing one backend without committing to it. */
 type Probe =
-  | { ok: true; start: () => Promise<string> }
+  | { ok: true; start: (choice: BackendChoice) => Promise<string> }
   | { ok: false; cause: string; fix: string };
 
 /**
@@ -189,7 +195,7 @@ async function start(
   reason: string,
   choice: BackendChoice,
 ): Promise<BackendInfo> {
-  const details = [await probe.start()];
+  const details = [await probe.start(choice)];
   for (const hook of afterStart) {
     const extra = await hook(name, { choice });
     if (extra) details.push(extra);
@@ -350,13 +356,42 @@ async function probeWebgpu(explicit: boolean): Promise<Probe> {
   };
 }
 
+function envValue(variable: string): string | undefined {
+  try {
+    return Deno.permissions.querySync({ name: "env", variable }).state ===
+        "granted"
+      ? Deno.env.get(variable)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How many threads the wasm build gets: `RELGAN_WASM_THREADS` when set;
+ * else one where relgan's native kernels will run (every choice but an
+ * explicit `wasm`, unless `RELGAN_NATIVE=0`, with oneDNN or OpenBLAS
+ * present), since they run the heavy work on their own threads and a
+ * second XNNPACK thread only competes with them (a DCGAN relation step took
+ * 6.2 s on one wasm thread and 7.5 s on two, a 2-D toy step 213 and
+ * 290 ms); else every core.
+ */
+function wasmThreadsFor(choice: BackendChoice): number {
+  const env = envValue("RELGAN_WASM_THREADS");
+  if (env !== undefined && env !== "") return wasmThreadsWanted(env);
+  const off = envValue("RELGAN_NATIVE");
+  const native = choice !== "wasm" && off !== "0" && off !== "false" &&
+    (loadOneDnn().ok || loadOpenBlas().ok);
+  return native ? 1 : wasmThreadsWanted(undefined);
+}
+
 function probeWasm(): Promise<Probe> {
   return Promise.resolve({
     ok: true,
-    start: async () => {
-      // Threaded SIMD build on RELGAN_WASM_THREADS (default: every core)
-      // threads; falls back to one thread, saying why.
-      prepareWasmThreads();
+    start: async (choice) => {
+      // Threaded SIMD build on wasmThreadsFor(choice) threads; falls back
+      // to one thread, saying why.
+      prepareWasmThreads(wasmThreadsFor(choice));
       await activate(
         "wasm",
         "wasm",
