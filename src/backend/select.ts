@@ -375,8 +375,12 @@ function envValue(variable: string): string | undefined {
  * second XNNPACK thread only competes with them (a DCGAN relation step took
  * 6.2 s on one wasm thread and 7.5 s on two, a 2-D toy step 213 and
  * 290 ms); else every core.
+ *
+ * @param choice What the run asked for.
+ * @returns The thread count for the wasm build.
+ * @throws {RangeError} When `RELGAN_WASM_THREADS` is out of range.
  */
-function wasmThreadsFor(choice: BackendChoice): number {
+export function wasmThreadsFor(choice: BackendChoice): number {
   const env = envValue("RELGAN_WASM_THREADS");
   if (env !== undefined && env !== "") return wasmThreadsWanted(env);
   const off = envValue("RELGAN_NATIVE");

@@ -7,6 +7,8 @@ import {
   useBackend,
 } from "../../src/backend/mod.ts";
 import { wasmThreadsWanted } from "../../src/backend/_wasm_threads.ts";
+import { wasmThreadsFor } from "../../src/backend/select.ts";
+import { loadOneDnn, loadOpenBlas } from "../../src/backend/native/mod.ts";
 
 Deno.test("useBackend('cpu') activates the JavaScript backend", async () => {
   const info = await useBackend("cpu");
@@ -25,6 +27,26 @@ Deno.test("useBackend('wasm') reports SIMD and its thread count", async () => {
     new RegExp(`^simd, ${n} thread${n === 1 ? "" : "s"}`),
   );
   await useBackend("cpu");
+});
+
+Deno.test("wasmThreadsFor: every core for an explicit wasm, one beside the native kernels, RELGAN_WASM_THREADS when set", () => {
+  const saved = Deno.env.get("RELGAN_WASM_THREADS");
+  try {
+    Deno.env.delete("RELGAN_WASM_THREADS");
+    assert.equal(wasmThreadsFor("wasm"), wasmThreadsWanted(undefined));
+    const native = loadOneDnn().ok || loadOpenBlas().ok;
+    assert.equal(
+      wasmThreadsFor("auto"),
+      native ? 1 : wasmThreadsWanted(undefined),
+    );
+    Deno.env.set("RELGAN_WASM_THREADS", "2");
+    assert.equal(wasmThreadsFor("auto"), 2);
+    Deno.env.set("RELGAN_WASM_THREADS", "99");
+    assert.throws(() => wasmThreadsFor("wasm"), RangeError);
+  } finally {
+    if (saved === undefined) Deno.env.delete("RELGAN_WASM_THREADS");
+    else Deno.env.set("RELGAN_WASM_THREADS", saved);
+  }
 });
 
 Deno.test("useBackend('auto') passes over tfjs-node and software GPUs, naming why", async () => {
