@@ -369,6 +369,13 @@ async function dataAndFid(cifarDir: string): Promise<void> {
 
 // ---------------------------------------------------------------- run
 const started = new Date().toISOString();
+// One wasm thread unless asked otherwise: issue 10's pure-wasm target is
+// per thread, and the native kernels run beside one wasm thread by default
+// (src/backend/select.ts, wasmThreadsFor). RELGAN_WASM_THREADS=2 times the
+// pure-wasm rows on two.
+if (Deno.env.get("RELGAN_WASM_THREADS") === undefined) {
+  Deno.env.set("RELGAN_WASM_THREADS", "1");
+}
 const backend = await useBackend("wasm");
 const cifarDir = await syntheticCifarDir();
 
@@ -472,7 +479,9 @@ const table = [
   ),
 ];
 const load = Deno.loadavg();
-console.log(`relgan benchmark, ${started}; ${backend.name} backend`);
+console.log(
+  `relgan benchmark, ${started}; ${backend.name} backend (${backend.detail})`,
+);
 console.log(
   `kernels: wasm = ${kernelDetails.wasm}; native = ${kernelDetails.native}`,
 );
