@@ -500,15 +500,27 @@ const notes = new Map(rows.filter((r) => r.note).map((r) => [r.case, r.note]));
 for (const [c, note] of notes) console.log(`note: ${c}: ${note}`);
 
 // Issue 10's targets, read off this run's rows.
+// Conv rows only: the matrix-product cases also have "fwd" rows.
+const convNames = new Set(CONV_CASES.map((c) => c.name));
 const convOps = new Set(["fwd", "dgrad", "wgrad", "tconv"]);
+const isConv = (r: Row) => convNames.has(r.case) && convOps.has(r.op);
 const nativeConv = rows.filter((r) =>
-  r.mode === "native" && convOps.has(r.op) && r.ratio !== undefined
+  r.mode === "native" && isConv(r) && r.ratio !== undefined
 );
-const wasmConv = rows.filter((r) => r.mode === "wasm" && convOps.has(r.op));
+const wasmConv = rows.filter((r) => r.mode === "wasm" && isConv(r));
 const relationNative = rows.find((r) =>
   r.mode === "native" && r.case === DCGAN_RELATION_CASE
 );
 const ganNative = rows.find((r) => r.mode === "native" && r.case === GAN_STEP);
+const worstNative = nativeConv.reduce<Row | undefined>(
+  (w, r) => (w === undefined || r.ratio! > w.ratio! ? r : w),
+  undefined,
+);
+const slowestWasm = wasmConv.reduce<Row | undefined>(
+  (w, r) => (w === undefined || r.gflops! < w.gflops! ? r : w),
+  undefined,
+);
+const which = (r: Row | undefined) => r ? ` (${r.case} ${r.op})` : "";
 const targets = {
   dcganRelationStepRatioNative: relationNative?.ratio ?? null,
   handBuiltGanStepRatioNative: ganNative?.ratio ?? null,
@@ -529,9 +541,11 @@ console.log(
     fmt(targets.dcganRelationStepRatioNative ?? undefined, 2)
   }${relationWhy} (target ≤ 1.5, goal ≤ 1.0); worst native conv kernel/PyTorch ${
     fmt(targets.worstNativeConvRatio ?? undefined, 2)
-  } (target ≤ 1.3); slowest pure-wasm conv kernel ${
+  }${which(worstNative)} (target ≤ 1.3); slowest pure-wasm conv kernel ${
     fmt(targets.slowestWasmConvGflops ?? undefined)
-  } GFLOP/s (target ≥ 15); hand-built vanilla DCGAN GAN step native/PyTorch ${
+  } GFLOP/s${
+    which(slowestWasm)
+  } (target ≥ 15); hand-built vanilla DCGAN GAN step native/PyTorch ${
     fmt(targets.handBuiltGanStepRatioNative ?? undefined, 2)
   } (for reference)`,
 );
