@@ -27,6 +27,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { BackendWasm, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { Worker as NodeWorker } from "node:worker_threads";
+import { firstLine, readEnv } from "./_env.ts";
 
 /** The most threads tfjs-backend-wasm 4.22's thread pool accepts. */
 export const MAX_WASM_THREADS = 8;
@@ -114,7 +115,7 @@ export function wasmThreadsState(): WasmThreadsState | undefined {
  * ```
  */
 export function prepareWasmThreads(
-  threads: number = wasmThreadsWanted(threadsEnv()),
+  threads: number = wasmThreadsWanted(readEnv("RELGAN_WASM_THREADS")),
 ): void {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
     throw new RangeError(
@@ -137,7 +138,7 @@ export function prepareWasmThreads(
       const module = await startThreadedModule(threads);
       return new BackendWasm(module as never);
     } catch (error) {
-      state = { requested: threads, failure: describe(error) };
+      state = { requested: threads, failure: firstLine(error) };
       setThreadsCount(-1);
       return await fallback();
     }
@@ -150,23 +151,6 @@ function wasmStarted(): boolean {
     registry: Record<string, unknown>;
   }).registry;
   return registry.wasm !== undefined;
-}
-
-function threadsEnv(): string | undefined {
-  try {
-    const granted = Deno.permissions.querySync({
-      name: "env",
-      variable: "RELGAN_WASM_THREADS",
-    }).state === "granted";
-    return granted ? Deno.env.get("RELGAN_WASM_THREADS") : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0];
 }
 
 /** The Emscripten module of the threaded build, as far as relgan uses it. */

@@ -20,6 +20,7 @@ import {
   wasmThreadsState,
   wasmThreadsWanted,
 } from "./_wasm_threads.ts";
+import { readEnv } from "./_env.ts";
 import { loadOneDnn } from "./native/onednn.ts";
 import { loadOpenBlas } from "./native/openblas.ts";
 import "@tensorflow/tfjs-backend-webgpu";
@@ -356,17 +357,6 @@ async function probeWebgpu(explicit: boolean): Promise<Probe> {
   };
 }
 
-function envValue(variable: string): string | undefined {
-  try {
-    return Deno.permissions.querySync({ name: "env", variable }).state ===
-        "granted"
-      ? Deno.env.get(variable)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * How many threads the wasm build gets: `RELGAN_WASM_THREADS` when set;
  * else one where relgan's native kernels will run (every choice but an
@@ -381,9 +371,9 @@ function envValue(variable: string): string | undefined {
  * @throws {RangeError} When `RELGAN_WASM_THREADS` is out of range.
  */
 export function wasmThreadsFor(choice: BackendChoice): number {
-  const env = envValue("RELGAN_WASM_THREADS");
+  const env = readEnv("RELGAN_WASM_THREADS");
   if (env !== undefined && env !== "") return wasmThreadsWanted(env);
-  const off = envValue("RELGAN_NATIVE");
+  const off = readEnv("RELGAN_NATIVE");
   const native = choice !== "wasm" && off !== "0" && off !== "false" &&
     (loadOneDnn().ok || loadOpenBlas().ok);
   return native ? 1 : wasmThreadsWanted(undefined);

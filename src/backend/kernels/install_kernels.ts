@@ -21,6 +21,7 @@
  */
 
 import { type BackendName, onBackendStart } from "../select.ts";
+import { readEnv } from "../_env.ts";
 import { installWasmKernels, WASM_KERNELS } from "./_wasm_kernels.ts";
 import {
   original,
@@ -121,7 +122,7 @@ export function setKernelMode(
 
   const probe = loadOpenBlas();
   const convolutions = options.convolutions ??
-    (envFlag("RELGAN_ONEDNN") === "0" ? "openblas" : "onednn");
+    (readEnv("RELGAN_ONEDNN") === "0" ? "openblas" : "onednn");
   if (convolutions !== "onednn" && convolutions !== "openblas") {
     throw new RangeError(
       `Cannot set native convolutions to "${convolutions}": expected "onednn" or "openblas"`,
@@ -218,15 +219,6 @@ export function kernelModeFor(
   return "native";
 }
 
-function envFlag(variable: string): string | undefined {
-  try {
-    const state = Deno.permissions.querySync({ name: "env", variable }).state;
-    return state === "granted" ? Deno.env.get(variable) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 let installed = false;
 
 /**
@@ -244,7 +236,7 @@ export function installKernels(): void {
   onBackendStart(
     (name: BackendName, context?: KernelHookContext) => {
       if (name !== "wasm") return Promise.resolve(undefined);
-      const mode = kernelModeFor(context, envFlag("RELGAN_NATIVE"));
+      const mode = kernelModeFor(context, readEnv("RELGAN_NATIVE"));
       return Promise.resolve(setKernelMode(mode).detail);
     },
   );

@@ -18,23 +18,15 @@
  * @module
  */
 
-/** The geometry of an NHWC convolution, with the padding on all four sides. */
-export interface DnnlConvShape {
-  readonly batch: number;
-  readonly inH: number;
-  readonly inW: number;
-  readonly inC: number;
-  readonly outH: number;
-  readonly outW: number;
-  readonly outC: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
+import { firstLine, granted, readEnv } from "../_env.ts";
+import type { ConvGeometry } from "../kernels/_layout.ts";
+
+/**
+ * The geometry of an NHWC convolution with the padding on all four sides:
+ * relgan's {@linkcode ConvGeometry} plus the bottom and right padding
+ * (negative where a valid convolution leaves input rows unused).
+ */
+export interface DnnlConvShape extends ConvGeometry {
   readonly padBottom: number;
   readonly padRight: number;
 }
@@ -245,20 +237,6 @@ function dims(...values: number[]): Dims {
   const cells = new BigInt64Array(DIMS);
   values.forEach((v, i) => (cells[i] = BigInt(v)));
   return { cells, count: values.length };
-}
-
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  try {
-    return Deno.permissions.querySync(descriptor).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
-function readEnv(name: string): string | undefined {
-  return granted({ name: "env", variable: name })
-    ? Deno.env.get(name)
-    : undefined;
 }
 
 type Lib = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -692,13 +670,7 @@ export function loadOneDnn(
     try {
       lib = Deno.dlopen(path, SYMBOLS);
     } catch (error) {
-      failures.push(
-        `${path}: ${
-          (error instanceof Error ? error.message : String(error)).split(
-            "\n",
-          )[0]
-        }`,
-      );
+      failures.push(`${path}: ${firstLine(error)}`);
       continue;
     }
     const v = lib.symbols.dnnl_version();

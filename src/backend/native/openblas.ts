@@ -12,6 +12,8 @@
  * @module
  */
 
+import { firstLine, granted, readEnv } from "../_env.ts";
+
 /** A loaded OpenBLAS. */
 export interface OpenBlas {
   /** The file that was loaded. */
@@ -121,20 +123,6 @@ const SYMBOLS = {
 
 let loaded: OpenBlasProbe | undefined;
 
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  try {
-    return Deno.permissions.querySync(descriptor).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
-function readEnv(name: string): string | undefined {
-  return granted({ name: "env", variable: name })
-    ? Deno.env.get(name)
-    : undefined;
-}
-
 /** The OpenBLAS core type matching this CPU's vector units, if known. */
 export function coreTypeForCpu(cpuinfo: string): string | undefined {
   const line = cpuinfo.split("\n").find((l) => l.startsWith("flags"));
@@ -201,13 +189,7 @@ export function loadOpenBlas(options: LoadOpenBlasOptions = {}): OpenBlasProbe {
     try {
       lib = Deno.dlopen(path, SYMBOLS);
     } catch (error) {
-      failures.push(
-        `${path}: ${
-          (error instanceof Error ? error.message : String(error)).split(
-            "\n",
-          )[0]
-        }`,
-      );
+      failures.push(`${path}: ${firstLine(error)}`);
       continue;
     }
     const s = lib.symbols;
